@@ -1,0 +1,194 @@
+#pragma once
+// core/types: the value types that flow through evalgate (see DESIGN.md "The job, as data
+// flowing through"). Plain data: copyable, no behaviour beyond trivial helpers, no I/O.
+// Depends on nlohmann::json for free-form values (case vars, provider params, evaluator config).
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/error.hpp"
+
+namespace evalgate {
+
+using Json = nlohmann::json;
+
+// ---- suite side -------------------------------------------------------------------------
+
+struct Message {
+  std::string role; // system | user | assistant | developer | tool
+  std::string content;
+};
+
+// One evaluator as written in the suite or a case: `type` is the registry name as written
+// (possibly "not-contains"), `name` the metric name (defaults to `type`), `config` the whole
+// mapping as written (value, threshold, flags, ...). Values are rendered per case at scoring time.
+struct EvaluatorSpec {
+  std::string type;
+  std::string name;
+  Json config = Json::object();
+  Location location;
+};
+
+// A prompt template. Inline text and files become a single user message; `messages` keep roles.
+struct Prompt {
+  std::string id;
+  std::vector<Message> messages;
+  bool is_chat = false; // written as `messages:` rather than text/file
+  Location location;
+};
+
+// A candidate provider or a judge. Everything beyond the common keys stays in `params`
+// (temperature, seed, max_tokens, free-form extras) and is sent as written.
+struct ProviderSpec {
+  std::string id;
+  std::string type;        // openai | field | ...
+  std::string model;
+  std::string base_url;    // empty = the type's default
+  std::string api_key_env; // empty = the type's default (OPENAI_API_KEY for openai)
+  std::string field;       // for type field: the case field holding the output
+  Json params = Json::object();
+  long timeout_ms = 60000;  // per request
+  int max_retries = 4;      // retries after the first attempt
+  int max_concurrency = 0;  // 0 = only the suite-wide bound applies
+  Location location;
+};
+
+struct GateRule {
+  std::string metric;
+  std::string candidate; // empty = every candidate
+  std::optional<double> min_mean;
+  std::optional<double> min_pass_rate;
+  std::optional<double> max_error_rate;
+  Location location;
+};
+
+// One golden case: a dataset row. `vars` holds every field of the row (reserved ones included, so
+// {{expected}} renders); the reserved fields are also lifted into their own members.
+struct Case {
+  std::string id;       // from the `id` field, else "<dataset file stem>-<row>" (1-based)
+  std::string dataset;  // path as written in the suite
+  long row = 0;         // 1-based row / element index within its dataset
+  Json vars = Json::object();
+  std::optional<std::string> expected;
+  Json context;         // null when absent; string or array of strings as written
+  std::vector<std::string> tags;
+  Json metadata = Json::object();
+  std::vector<EvaluatorSpec> evaluators; // per-case additions to the suite defaults
+  Location location;
+};
+
+struct Suite {
+  std::string name;
+  std::string path;     // the suite file as given
+  std::string base_dir; // relative paths resolve against this
+  std::vector<Prompt> prompts;
+  std::vector<ProviderSpec> providers;
+  std::vector<ProviderSpec> judges;
+  std::vector<std::string> datasets;
+  std::vector<Case> cases; // all datasets, in order
+  std::vector<EvaluatorSpec> evaluators;
+  std::vector<GateRule> gate;
+  int concurrency = 16;
+  int repeat = 1;
+  double max_error_rate = 0.1; // trial error rate above which the run is an infrastructure failure
+  Json snapshot = Json::object(); // the suite as loaded, secrets redacted; stored with the run
+};
+
+// ---- run side ---------------------------------------------------------------------------
+
+struct Candidate {
+  std::string id; // "<prompt id>/<provider id>"
+  std::string prompt_id;
+  std::string provider_id;
+};
+
+struct Usage {
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+  std::int64_t total_tokens = 0;
+};
+
+// How a provider call failed; stored as text. `none` = the trial has an output.
+enum class FailureKind { none, timeout, rate_limited, http_4xx, http_5xx, network, parse, config };
+const char* failure_kind_name(FailureKind kind);
+std::optional<FailureKind> failure_kind_from_name(const std::string& name);
+
+struct Trial {
+  std::string candidate_id;
+  std::string case_id;
+  int repeat_index = 0;
+  std::string output;
+  double latency_ms = 0;
+  std::optional<double> ttft_ms;
+  Usage usage;
+  double cost_usd = 0;
+  bool cache_hit = false;
+  int attempts = 0;
+  FailureKind failure = FailureKind::none;
+  std::string error; // provider's message / transport error; empty when failure == none
+
+  bool ok() const { return failure == FailureKind::none; }
+};
+
+// One metric on one trial. value in [0,1]. An errored score (error non-empty) never passes.
+struct Score {
+  std::string metric;
+  double value = 0;
+  bool pass = false;
+  std::optional<double> threshold;
+  std::string reason;
+  double cost_usd = 0; // judge cost
+  std::string error;
+
+  bool errored() const { return !error.empty(); }
+};
+
+struct ScoredTrial {
+  Trial trial;
+  std::vector<Score> scores;
+};
+
+enum class RunStatus { running, completed, interrupted, failed };
+const char* run_status_name(RunStatus status);
+std::optional<RunStatus> run_status_from_name(const std::string& name);
+
+// One gate rule's outcome on one candidate. `check` is the rule key ("min_mean", ...).
+struct GateResult {
+  std::string metric;
+  std::string candidate_id;
+  std::string check;
+  double observed = 0;
+  double limit = 0;
+  bool passed = false;
+  std::string message; // "contains pass rate 0.82 < 0.95 (v1/bad)"
+};
+
+// A run as stored: what the store writes and reads back, what stats and reports consume.
+struct RunInfo {
+  std::string id;
+  std::string suite_name;
+  std::string suite_path;
+  RunStatus status = RunStatus::running;
+  std::string started_at;  // ISO 8601 UTC
+  std::string finished_at; // empty while running
+  std::uint64_t seed = 0;
+  int repeat = 1;
+  std::vector<Candidate> candidates;
+  std::int64_t case_count = 0;
+  std::int64_t trial_count = 0; // planned trials: candidates x cases x repeat
+  std::string verdict;          // "pass" | "fail" | "" (not gated yet)
+  Json config = Json::object(); // suite snapshot, secrets redacted
+};
+
+struct RunData {
+  RunInfo info;
+  std::vector<Case> cases;
+  std::vector<ScoredTrial> trials;
+  std::vector<GateResult> gate_results;
+};
+
+} // namespace evalgate

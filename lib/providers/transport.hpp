@@ -1,0 +1,36 @@
+#pragma once
+// providers/transport: the one HTTP seam. CurlTransport drives a single curl multi handle on one
+// I/O thread (DESIGN.md "Concurrency"): submit() may be called from any thread; callbacks run on
+// the I/O thread and must be quick (hand work off, never block). Admission control (how many
+// requests are in flight) belongs to callers, not to libcurl's connection limits.
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "providers/http.hpp"
+
+namespace evalgate {
+
+class Transport {
+public:
+  using Callback = std::function<void(HttpResponse)>;
+  virtual ~Transport() = default;
+
+  // Starts `request` after `delay_ms` (0 = now) and calls `on_done` exactly once with the outcome,
+  // including transport failures and timeouts (never throws through the callback path).
+  virtual void submit(HttpRequest request, Callback on_done, long delay_ms = 0) = 0;
+
+  // Aborts everything queued or in flight; their callbacks run with transport_error "cancelled".
+  virtual void cancel_all() = 0;
+};
+
+struct TransportOptions {
+  long connect_timeout_ms = 10000;
+  std::string ca_bundle; // empty = system default; maps to CURLOPT_CAINFO
+};
+
+// Starts the I/O thread; the destructor cancels what is left and joins it.
+std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options = {});
+
+} // namespace evalgate

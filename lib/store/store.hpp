@@ -1,0 +1,66 @@
+#pragma once
+// store/store: SQLite, the source of truth (DESIGN.md "Store schema"). Schema v1 with a
+// meta(schema_version) row and forward-only migrations applied on open. WAL mode.
+// A Store object owns one connection and is not thread-safe: use it from one thread. Writing
+// trials during a run goes through TrialWriter (store/trial_writer.hpp), which owns its own
+// connection on its own thread. May use: core.
+
+#include <memory>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+
+namespace evalgate {
+
+inline constexpr int k_schema_version = 1;
+
+struct RunListEntry {
+  std::string id;
+  std::string suite_name;
+  RunStatus status = RunStatus::running;
+  std::string started_at;
+  std::string verdict;
+  std::int64_t trials_done = 0;
+  std::int64_t trial_count = 0;
+};
+
+// (candidate id, case id, repeat index): identifies a trial within a run.
+using TrialKey = std::tuple<std::string, std::string, int>;
+
+class Store {
+public:
+  // Opens or creates the database (parent folders created), applies migrations.
+  static Result<std::unique_ptr<Store>> open(const std::string& path);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  const std::string& path() const { return m_path; }
+
+  // Inserts runs, candidates and cases rows for a new run; fills info.id (a new unique id) and
+  // info.started_at.
+  Result<void> create_run(RunInfo& info, const std::vector<Case>& cases);
+  Result<void> set_run_status(const std::string& run_id, RunStatus status);
+  Result<void> save_gate(const std::string& run_id, const std::string& verdict,
+                         const std::vector<GateResult>& results);
+
+  // "latest" resolves to the most recently started run. Error (category usage) for an unknown id.
+  Result<std::string> resolve_run_id(const std::string& id_or_latest);
+  Result<RunData> load_run(const std::string& run_id);
+  Result<std::vector<RunListEntry>> list_runs(int limit = 50);
+  // Trials already stored for a run (for --resume: only the missing ones are run again).
+  Result<std::set<TrialKey>> trial_keys(const std::string& run_id);
+
+  struct Impl;
+
+private:
+  explicit Store(std::string path);
+  std::string m_path;
+  std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace evalgate
