@@ -53,6 +53,7 @@ struct ProviderSpec {
   Json params = Json::object();
   long timeout_ms = 60000;  // per request
   int max_retries = 4;      // retries after the first attempt
+  long retry_base_ms = 500; // backoff base: min(cap, base * 2^n) * U(0.5, 1)
   int max_concurrency = 0;  // 0 = only the suite-wide bound applies
   Location location;
 };

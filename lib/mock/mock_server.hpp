@@ -15,7 +15,7 @@
 
 namespace evalgate {
 
-enum class MockFault { http_429, http_500, http_529, http_503, timeout, malformed, reset };
+enum class MockFault { http_401, http_429, http_500, http_503, http_529, timeout, malformed, reset };
 
 struct MockFaultRate {
   MockFault fault;
@@ -31,6 +31,7 @@ struct MockOptions {
   std::uint64_t seed = 1;
   long timeout_hang_ms = 120000;  // how long a "timeout" fault holds the request before closing
   int embedding_dims = 64;
+  std::string required_api_key;  // non-empty: requests without `Authorization: Bearer <it>` get 401
 };
 
 // "429:0.1" → {http_429, 0.1}; error (category usage) naming the accepted faults.
