@@ -2,6 +2,7 @@
 // stats/summary: per candidate × metric aggregates of a run, and the gate. Pure functions of
 // RunData. May use: core.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -30,8 +31,15 @@ struct CandidateSummary {
   double cost_usd = 0;
 };
 
+// Candidate ids in run order (info.candidates), followed by any candidate that appears only in
+// trials, in first-seen order, so no stored trial is left out of a summary.
+std::vector<std::string> candidate_order(const RunData& run);
+
 // Metric summaries ordered by candidate (in run order) then metric (in first-seen order).
+// Failed trials (trial.ok() false) carry no scores and do not count towards n.
 std::vector<MetricSummary> summarize_metrics(const RunData& run);
+// One entry per candidate in candidate_order. Latency is averaged over ok trials only (0 when
+// none); tokens sum over all trials; cost = trial costs + judge costs of the scores.
 std::vector<CandidateSummary> summarize_candidates(const RunData& run);
 
 struct GateVerdict {
@@ -40,8 +48,17 @@ struct GateVerdict {
 };
 
 // Evaluates rules: min_mean / min_pass_rate against the metric summary; max_error_rate against
-// the metric's errored-score rate plus the candidate's failed trials. A rule whose metric has no
-// scores for a candidate fails with a message saying so.
+// the metric's errored-score rate plus the candidate's failed trials:
+//   (errored scores + failed trials) / (scores + failed trials).
+// One GateResult per rule × candidate × check present, in rule order, then candidate_order, then
+// min_mean, min_pass_rate, max_error_rate. A rule without a candidate applies to every candidate.
+// Comparisons are exact (observed >= limit for min_*, <= for max_*). Messages:
+//   "contains pass rate 0.820 < 0.950 on v1/bad", "contains mean 0.900 >= 0.800 on v1/good",
+//   "contains error rate 0.200 > 0.100 on v1/bad",
+//   "no scores for metric 'x' on v1/gpt (all 12 trials failed)" (or "metric not evaluated",
+//     "no trials", "its only trial failed") — always a failure,
+//   "contains pass rate: candidate 'v9/x' is not in this run (candidates: v1/gpt, v1/bad)".
+// No rules → passed with no results.
 GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run);
 
 } // namespace evalgate
