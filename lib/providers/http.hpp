@@ -1,5 +1,10 @@
 #pragma once
 // providers/http: the request and response values that cross the Transport seam. Plain data.
+//
+// lib/providers in one paragraph: a Provider encodes a CallInput into an HttpRequest and decodes an
+// HttpResponse (pure, no I/O: openai_provider, field_client); the Transport (curl_transport) is the
+// one curl-multi event loop; retry_policy classifies outcomes and computes backoff; the retrying
+// client (make_model_client) ties them together behind ModelClient. May use: core.
 
 #include <string>
 #include <utility>
@@ -22,6 +27,9 @@ struct HttpResponse {
   std::string transport_error; // non-empty when the transfer itself failed
   bool timed_out = false;
   double elapsed_ms = 0;       // from the moment the transfer started (not queue time)
+  bool cancelled = false;      // cancel_all() or shutdown aborted it (transport_error "cancelled")
+  bool transport_permanent = false; // the transport failure will not go away on retry
+                                    // (malformed URL, unsupported protocol, bad CA bundle, ...)
 
   // First header with this (lower-case) name, or nullptr.
   const std::string* header(const std::string& lower_name) const

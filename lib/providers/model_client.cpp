@@ -1,0 +1,127 @@
+#include "providers/model_client.hpp"
+
+#include <algorithm>
+#include <string_view>
+
+#include <fmt/format.h>
+
+#include "providers/field_client.hpp"
+#include "providers/openai_provider.hpp"
+#include "providers/retrying_client.hpp"
+
+namespace evalgate {
+
+namespace {
+
+using Factory = Result<std::unique_ptr<ModelClient>> (*)(const ProviderSpec&, Transport&);
+
+Result<std::unique_ptr<ModelClient>> make_openai(const ProviderSpec& spec, Transport& transport)
+{
+  auto provider = make_openai_provider(spec);
+  if (!provider) {
+    return fail(provider.error());
+  }
+  return make_retrying_client(std::move(*provider), spec, transport);
+}
+
+Result<std::unique_ptr<ModelClient>> make_field(const ProviderSpec& spec, Transport&)
+{
+  return make_field_client(spec);
+}
+
+struct ProviderTypeRow {
+  ProviderTypeInfo info;
+  Factory factory;
+};
+
+// The one table of provider types (STYLE.md: no static self-registration).
+const std::vector<ProviderTypeRow>& provider_table()
+{
+  static const std::vector<ProviderTypeRow> k_rows{
+    {{"openai", "OpenAI Chat Completions or any OpenAI-compatible server (base_url); key from api_key_env"},
+     make_openai},
+    {{"field", "no call: the output is a field of the case (`field:`), for outputs produced elsewhere"},
+     make_field},
+  };
+  return k_rows;
+}
+
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) {
+    row[j] = j;
+  }
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+std::string known_type_names()
+{
+  std::string names;
+  for (const auto& row : provider_table()) {
+    names += names.empty() ? "" : ", ";
+    names += row.info.name;
+  }
+  return names;
+}
+
+Unexpected unknown_type(const ProviderSpec& spec)
+{
+  if (spec.type.empty()) {
+    return fail(ErrorCategory::config,
+                fmt::format("provider '{}' has no 'type'; known types: {}", spec.id, known_type_names()),
+                spec.location);
+  }
+  const char* best = nullptr;
+  std::size_t best_distance = 0;
+  for (const auto& row : provider_table()) {
+    const auto distance = edit_distance(spec.type, row.info.name);
+    if (best == nullptr || distance < best_distance) {
+      best = row.info.name;
+      best_distance = distance;
+    }
+  }
+  // Suggest only near misses: a third of the name, at least 2 edits.
+  if (best != nullptr && best_distance <= std::max<std::size_t>(2, spec.type.size() / 3)) {
+    return fail(ErrorCategory::config,
+                fmt::format("unknown provider type '{}', did you mean '{}'?", spec.type, best), spec.location);
+  }
+  return fail(ErrorCategory::config,
+              fmt::format("unknown provider type '{}'; known types: {}", spec.type, known_type_names()),
+              spec.location);
+}
+
+} // namespace
+
+Result<std::unique_ptr<ModelClient>> make_model_client(const ProviderSpec& spec, Transport& transport)
+{
+  for (const auto& row : provider_table()) {
+    if (spec.type == row.info.name) {
+      return row.factory(spec, transport);
+    }
+  }
+  return unknown_type(spec);
+}
+
+const std::vector<ProviderTypeInfo>& provider_types()
+{
+  static const std::vector<ProviderTypeInfo> k_types = [] {
+    std::vector<ProviderTypeInfo> types;
+    for (const auto& row : provider_table()) {
+      types.push_back(row.info);
+    }
+    return types;
+  }();
+  return k_types;
+}
+
+} // namespace evalgate

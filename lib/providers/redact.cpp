@@ -1,0 +1,71 @@
+#include "providers/redact.hpp"
+
+#include <cstddef>
+
+namespace evalgate {
+
+namespace {
+
+constexpr std::size_t k_min_secret_length = 6;
+constexpr const char* k_mask = "***";
+
+void replace_all(std::string& text, const std::string& needle)
+{
+  std::size_t pos = 0;
+  while ((pos = text.find(needle, pos)) != std::string::npos) {
+    text.replace(pos, needle.size(), k_mask);
+    pos += 3;
+  }
+}
+
+bool is_token_char(char c)
+{
+  // Masked keys are echoed inside prose or JSON strings: stop at whitespace, quotes and punctuation
+  // that never occurs in a key.
+  return !(c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '"' || c == '\'' || c == ',' || c == ';' ||
+           c == '(' || c == ')' || c == '<' || c == '>');
+}
+
+// Providers echo a bad key as its prefix, some asterisks and its last four characters; the full key
+// never appears then, but prefix + suffix together still leak more than we want stored.
+void redact_masked(std::string& text, const std::string& secret)
+{
+  const std::string prefix = secret.substr(0, 3);
+  const std::string suffix = secret.substr(secret.size() - 4);
+  std::size_t pos = 0;
+  while ((pos = text.find('*', pos)) != std::string::npos) {
+    std::size_t begin = pos;
+    while (begin > 0 && is_token_char(text[begin - 1])) {
+      --begin;
+    }
+    std::size_t end = pos;
+    while (end < text.size() && is_token_char(text[end])) {
+      ++end;
+    }
+    const std::string_view token(text.data() + begin, end - begin);
+    // A token that is already our own mask is left alone.
+    if (token != k_mask && token.size() > prefix.size() + suffix.size() && token.starts_with(prefix) &&
+        token.ends_with(suffix)) {
+      text.replace(begin, end - begin, k_mask);
+      pos = begin + 3;
+    } else {
+      pos = end;
+    }
+  }
+}
+
+} // namespace
+
+std::string redact_secrets(std::string text, const std::vector<std::string>& secrets)
+{
+  for (const auto& secret : secrets) {
+    if (secret.size() < k_min_secret_length) {
+      continue;
+    }
+    replace_all(text, secret);
+    redact_masked(text, secret);
+  }
+  return text;
+}
+
+} // namespace evalgate
