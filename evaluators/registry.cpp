@@ -1,0 +1,122 @@
+#include "evaluators/registry.hpp"
+
+#include <algorithm>
+#include <exception>
+
+#include "evaluators/heuristic/heuristic.hpp"
+#include "evaluators/suggest.hpp"
+
+namespace evalgate {
+
+namespace {
+
+constexpr std::string_view k_not_prefix = "not-";
+
+// Stamps the metric name, applies `not-`, and keeps every evaluator's contract in one place: a
+// value in [0,1], an errored score never passes, an exception becomes an errored score.
+class RegisteredEvaluator final : public Evaluator {
+public:
+  RegisteredEvaluator(std::unique_ptr<Evaluator> inner, std::string metric, bool negated)
+    : m_inner(std::move(inner)), m_metric(std::move(metric)), m_negated(negated)
+  {
+  }
+
+  Score evaluate(const EvalInput& input) const override
+  {
+    Score score;
+    try {
+      score = m_inner->evaluate(input);
+    } catch (const std::exception& e) {
+      score = Score{};
+      score.error = std::string("evaluator failed: ") + e.what();
+    }
+    score.metric = m_metric;
+    score.value = std::clamp(score.value, 0.0, 1.0);
+    if (score.errored()) {
+      // Errored stays errored under `not-`: flipping a failure into a pass would hide it.
+      score.value = 0;
+      score.pass = false;
+      return score;
+    }
+    if (m_negated) {
+      score.value = 1.0 - score.value;
+      score.pass = !score.pass;
+      score.reason = "negated: " + score.reason;
+    }
+    return score;
+  }
+
+private:
+  std::unique_ptr<Evaluator> m_inner;
+  std::string m_metric;
+  bool m_negated;
+};
+
+const EvaluatorType* find_type(std::string_view name)
+{
+  const auto& types = evaluator_types();
+  auto it = std::find_if(types.begin(), types.end(), [&](const EvaluatorType& t) { return t.name == name; });
+  return it == types.end() ? nullptr : &*it;
+}
+
+std::vector<std::string> all_type_names()
+{
+  std::vector<std::string> names;
+  for (const auto& type : evaluator_types()) {
+    names.push_back(type.name);
+  }
+  for (const auto& type : evaluator_types()) {
+    if (type.negatable) {
+      names.push_back(std::string(k_not_prefix) + type.name);
+    }
+  }
+  return names;
+}
+
+} // namespace
+
+const std::vector<EvaluatorType>& evaluator_types()
+{
+  // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
+  static const std::vector<EvaluatorType> k_types = {
+    {"contains", "output contains `value` (case-sensitive)", true, make_contains},
+  };
+  return k_types;
+}
+
+Result<std::unique_ptr<Evaluator>> make_evaluator(const EvaluatorSpec& spec)
+{
+  std::string_view base = spec.type;
+  bool negated = false;
+  const EvaluatorType* type = find_type(base);
+  if (type == nullptr && base.substr(0, k_not_prefix.size()) == k_not_prefix) {
+    base.remove_prefix(k_not_prefix.size());
+    negated = true;
+    type = find_type(base);
+  }
+  if (type == nullptr) {
+    std::string message = "unknown evaluator type '" + spec.type + "'";
+    if (auto nearest = nearest_name(spec.type, all_type_names())) {
+      message += ", did you mean '" + *nearest + "'?";
+    } else {
+      message += "; see `evalgate list evaluators`";
+    }
+    return fail(ErrorCategory::config, std::move(message), spec.location);
+  }
+  if (negated && !type->negatable) {
+    return fail(ErrorCategory::config,
+                "evaluator type '" + type->name + "' cannot be negated, so '" + spec.type + "' is not a type",
+                spec.location);
+  }
+  EvaluatorSpec base_spec = spec;
+  base_spec.type = type->name;
+  auto built = type->factory(base_spec);
+  if (!built) {
+    return fail(built.error());
+  }
+  std::string metric = spec.name.empty() ? spec.type : spec.name;
+  return std::unique_ptr<Evaluator>(
+    std::make_unique<RegisteredEvaluator>(std::move(*built), std::move(metric), negated));
+}
+
+} // namespace evalgate
