@@ -1,0 +1,129 @@
+#include <atomic>
+#include <csignal>
+#include <iostream>
+#include <memory>
+
+#include "command.hpp"
+#include "engine/runner.hpp"
+#include "progress_printer.hpp"
+#include "run_output.hpp"
+#include "suite/suite_loader.hpp"
+
+namespace evalgate::cli {
+
+namespace {
+
+std::atomic<bool> g_stop{false};
+
+extern "C" void on_stop_signal(int)
+{
+  g_stop.store(true);
+  // A second Ctrl-C kills at once.
+  std::signal(SIGINT, SIG_DFL);
+  std::signal(SIGTERM, SIG_DFL);
+}
+
+struct RunFlags {
+  std::string suite;
+  std::string db = k_default_db;
+  std::string resume;
+  int concurrency = 0;
+  std::uint64_t seed = 42;
+  std::string out;
+  std::string format = "table";
+  bool no_progress = false;
+};
+
+// With --resume and no suite file, the suite recorded with the run is loaded again.
+Result<std::string> suite_path_for(const RunFlags& flags)
+{
+  if (!flags.suite.empty() || flags.resume.empty()) {
+    return flags.suite;
+  }
+  auto run = load_stored_run(flags.db, flags.resume);
+  if (!run) {
+    return fail(run.error());
+  }
+  return run->info.suite_path;
+}
+
+int execute(const RunFlags& flags)
+{
+  auto format = parse_format(flags.format, "--format");
+  if (!format) {
+    return report_error(format.error());
+  }
+  if (!flags.out.empty()) {
+    if (auto out_format = format_for_path(flags.out); !out_format) {
+      return report_error(out_format.error());
+    }
+  }
+  auto path = suite_path_for(flags);
+  if (!path) {
+    return report_error(path.error());
+  }
+  auto suite = load_suite(*path);
+  if (!suite) {
+    return report_error(suite.error());
+  }
+
+  RunOptions options;
+  options.db_path = flags.db;
+  options.resume_run_id = flags.resume;
+  options.concurrency = flags.concurrency;
+  options.seed = flags.seed;
+  options.stop_requested = &g_stop;
+  std::signal(SIGINT, on_stop_signal);
+  std::signal(SIGTERM, on_stop_signal);
+
+  ProgressPrinter printer;
+  RunObserver silent;
+  const bool show_progress = !flags.no_progress && progress_wanted();
+  auto outcome = run_suite(*suite, options, show_progress ? static_cast<RunObserver&>(printer) : silent);
+  if (!outcome) {
+    return report_error(outcome.error());
+  }
+
+  auto run = load_stored_run(flags.db, outcome->run_id);
+  if (!run) {
+    return report_error(run.error());
+  }
+  write_run(std::cout, *run, *format, flags.db);
+  std::cout.flush();
+  if (!flags.out.empty()) {
+    if (auto written = write_run_file(flags.out, *run, flags.db); !written) {
+      return report_error(written.error());
+    }
+  }
+  if (outcome->verdict == RunVerdict::interrupted) {
+    std::cerr << "evalgate: interrupted; " << outcome->progress.done << " trials of this invocation stored. "
+              << "Resume with: evalgate run --resume " << outcome->run_id
+              << (flags.db == k_default_db ? "" : " --db " + flags.db) << "\n";
+  } else if (outcome->verdict == RunVerdict::infrastructure_failed) {
+    std::cerr << "evalgate: infrastructure failure: " << outcome->infrastructure_message << "\n";
+  }
+  return exit_code_for(outcome->verdict);
+}
+
+} // namespace
+
+Command run_command()
+{
+  return {"run", "Run a suite: call every candidate on every case, score, store, gate", [](CLI::App& app) {
+            auto flags = std::make_shared<RunFlags>();
+            app.add_option("suite", flags->suite, "Suite file (default: evalgate.yaml|.yml|.json here)");
+            app.add_option("--db", flags->db, "SQLite database for runs")->capture_default_str();
+            app.add_option("--resume", flags->resume,
+                           "Continue an interrupted run: run only its missing and failed trials (RUN_ID or latest)");
+            app.add_option("--concurrency,-j", flags->concurrency, "Trials in flight (default: the suite's)")
+              ->check(CLI::PositiveNumber);
+            app.add_option("--seed", flags->seed, "Seed for every random choice, stored with the run")
+              ->capture_default_str();
+            app.add_option("--out,-o", flags->out, "Also write the run to FILE (.json)");
+            app.add_option("--format", flags->format, "stdout report: table or json")->capture_default_str();
+            app.add_flag("--no-progress", flags->no_progress, "No live progress line on stderr");
+            return [flags] { return execute(*flags); };
+          }};
+}
+
+} // namespace evalgate::cli

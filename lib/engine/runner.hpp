@@ -1,0 +1,42 @@
+#pragma once
+// engine/runner: runs a validated Suite. Expands the matrix (candidates × cases × repeats), keeps
+// at most `concurrency` trials in flight through the provider layer, scores each output on a
+// small worker pool and streams every finished trial to the store's single writer, so a crash or
+// Ctrl-C loses only what was in flight. Then gates the run (stats) and stores the verdict.
+// May use: suite, evaluators, providers, store, stats, core.
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+#include "engine/run_observer.hpp"
+
+namespace evalgate {
+
+struct RunOptions {
+  std::string db_path = ".evalgate/evalgate.db";
+  std::string resume_run_id;   // non-empty: run only the missing and failed trials of that run
+  int concurrency = 0;         // 0 = the suite's
+  std::uint64_t seed = 42;     // stored with the run
+  const std::atomic<bool>* stop_requested = nullptr; // set by a signal handler: finish as interrupted
+};
+
+// What the run ended as; maps one to one onto DESIGN.md's exit codes.
+enum class RunVerdict { passed, gate_failed, infrastructure_failed, interrupted };
+
+struct RunOutcome {
+  std::string run_id;
+  RunVerdict verdict = RunVerdict::passed;
+  std::string infrastructure_message; // why, when verdict is infrastructure_failed
+  RunProgress progress;
+};
+
+// Errors: config (provider construction, e.g. a missing API key), store. Provider failures of
+// single trials are data, stored with the trial, and only decide the verdict.
+Result<RunOutcome> run_suite(const Suite& suite, const RunOptions& options, RunObserver& observer);
+
+int exit_code_for(RunVerdict verdict);
+
+} // namespace evalgate
