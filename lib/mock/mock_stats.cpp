@@ -1,0 +1,70 @@
+#include "mock/mock_stats.hpp"
+
+#include "core/types.hpp"
+#include "mock/mock_fault.hpp"
+
+namespace evalgate::mock {
+
+namespace {
+
+void bump(std::map<std::string, std::int64_t>& counts, const std::string& key)
+{
+  const auto it = counts.find(key);
+  if (it != counts.end()) {
+    ++it->second;
+  } else if (counts.size() < MockStats::k_max_keys) {
+    counts.emplace(key, 1);
+  } else {
+    ++counts["(other)"];
+  }
+}
+
+Json to_json(const std::map<std::string, std::int64_t>& counts)
+{
+  Json out = Json::object();
+  for (const auto& [key, count] : counts) {
+    out[key] = count;
+  }
+  return out;
+}
+
+} // namespace
+
+void MockStats::record_request(const std::string& path)
+{
+  std::lock_guard lock(m_mutex);
+  ++m_requests;
+  bump(m_by_path, path);
+}
+
+void MockStats::record_model(const std::string& model)
+{
+  std::lock_guard lock(m_mutex);
+  bump(m_by_model, model);
+}
+
+void MockStats::record_status(int status)
+{
+  std::lock_guard lock(m_mutex);
+  bump(m_status, std::to_string(status));
+}
+
+void MockStats::record_fault(MockFault fault)
+{
+  std::lock_guard lock(m_mutex);
+  bump(m_faults, fault_name(fault));
+}
+
+std::string MockStats::json() const
+{
+  std::lock_guard lock(m_mutex);
+  Json out = Json::object();
+  out["requests"] = m_requests;
+  out["by_path"] = to_json(m_by_path);
+  out["by_model"] = to_json(m_by_model);
+  out["status"] = to_json(m_status);
+  out["faults"] = to_json(m_faults);
+  return out.dump();
+}
+
+} // namespace evalgate::mock
