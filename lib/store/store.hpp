@@ -41,6 +41,10 @@ public:
 
   const std::string& path() const { return m_path; }
 
+  // The evalgate version recorded with runs created from now on (runs.evalgate_version); the
+  // CLI passes its build version. Default "unknown".
+  void set_evalgate_version(std::string version);
+
   // Inserts runs, candidates and cases rows for a new run; fills info.id (a new unique id) and
   // info.started_at.
   Result<void> create_run(RunInfo& info, const std::vector<Case>& cases);

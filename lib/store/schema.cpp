@@ -1,0 +1,269 @@
+#include "store/schema.hpp"
+
+#include <array>
+
+#include "store/store.hpp"
+
+namespace evalgate::schema {
+
+namespace {
+
+// Version 1. Column meanings are documented in docs/store.md; keep the two in sync.
+// JSON columns hold compact JSON text. Booleans are 0/1. Timestamps are ISO 8601 UTC text.
+constexpr const char* k_v1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+CREATE TABLE runs (
+  id               TEXT PRIMARY KEY,
+  suite_name       TEXT NOT NULL,
+  suite_path       TEXT NOT NULL,
+  status           TEXT NOT NULL,
+  started_at       TEXT NOT NULL,
+  finished_at      TEXT,
+  seed             INTEGER NOT NULL,
+  repeat           INTEGER NOT NULL,
+  case_count       INTEGER NOT NULL,
+  trial_count      INTEGER NOT NULL,
+  verdict          TEXT NOT NULL DEFAULT '',
+  config           TEXT NOT NULL DEFAULT '{}',
+  evalgate_version TEXT NOT NULL
+);
+-- "latest" and `evalgate runs` read runs newest first.
+CREATE INDEX runs_by_started_at ON runs (started_at, id);
+
+CREATE TABLE candidates (
+  run_id      TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id          TEXT NOT NULL,
+  prompt_id   TEXT NOT NULL,
+  provider_id TEXT NOT NULL,
+  position    INTEGER NOT NULL,
+  PRIMARY KEY (run_id, id)
+);
+
+CREATE TABLE cases (
+  run_id     TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  id         TEXT NOT NULL,
+  position   INTEGER NOT NULL,
+  dataset    TEXT NOT NULL,
+  row        INTEGER NOT NULL,
+  vars       TEXT NOT NULL DEFAULT '{}',
+  expected   TEXT,
+  context    TEXT NOT NULL DEFAULT 'null',
+  tags       TEXT NOT NULL DEFAULT '[]',
+  metadata   TEXT NOT NULL DEFAULT '{}',
+  evaluators TEXT NOT NULL DEFAULT '[]',
+  PRIMARY KEY (run_id, id)
+);
+
+-- The UNIQUE constraint's index (run_id first) also serves every "trials of a run" read.
+CREATE TABLE trials (
+  id                INTEGER PRIMARY KEY,
+  run_id            TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  candidate_id      TEXT NOT NULL,
+  case_id           TEXT NOT NULL,
+  repeat_index      INTEGER NOT NULL,
+  output            TEXT NOT NULL DEFAULT '',
+  latency_ms        REAL NOT NULL DEFAULT 0,
+  ttft_ms           REAL,
+  prompt_tokens     INTEGER NOT NULL DEFAULT 0,
+  completion_tokens INTEGER NOT NULL DEFAULT 0,
+  total_tokens      INTEGER NOT NULL DEFAULT 0,
+  cost_usd          REAL NOT NULL DEFAULT 0,
+  cache_hit         INTEGER NOT NULL DEFAULT 0,
+  attempts          INTEGER NOT NULL DEFAULT 0,
+  failure           TEXT NOT NULL DEFAULT 'none',
+  error             TEXT NOT NULL DEFAULT '',
+  created_at        TEXT NOT NULL,
+  UNIQUE (run_id, candidate_id, case_id, repeat_index)
+);
+
+CREATE TABLE scores (
+  trial_id  INTEGER NOT NULL REFERENCES trials (id) ON DELETE CASCADE,
+  metric    TEXT NOT NULL,
+  position  INTEGER NOT NULL,
+  value     REAL NOT NULL,
+  pass      INTEGER NOT NULL,
+  threshold REAL,
+  reason    TEXT NOT NULL DEFAULT '',
+  cost_usd  REAL NOT NULL DEFAULT 0,
+  error     TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (trial_id, metric)
+);
+
+CREATE TABLE gate_results (
+  run_id       TEXT NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+  position     INTEGER NOT NULL,
+  metric       TEXT NOT NULL,
+  candidate_id TEXT NOT NULL,
+  check_name   TEXT NOT NULL,
+  observed     REAL NOT NULL,
+  limit_value  REAL NOT NULL,
+  passed       INTEGER NOT NULL,
+  message      TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (run_id, position)
+);
+
+CREATE TABLE cache (
+  key        TEXT PRIMARY KEY,
+  provider   TEXT NOT NULL,
+  model      TEXT NOT NULL,
+  request    TEXT NOT NULL,
+  response   TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+
+CREATE TABLE trace_imports (
+  id            INTEGER PRIMARY KEY,
+  source_path   TEXT NOT NULL,
+  format        TEXT NOT NULL,
+  imported_at   TEXT NOT NULL,
+  record_count  INTEGER NOT NULL DEFAULT 0,
+  skipped_count INTEGER NOT NULL DEFAULT 0,
+  config        TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE trace_records (
+  id                INTEGER PRIMARY KEY,
+  import_id         INTEGER NOT NULL REFERENCES trace_imports (id) ON DELETE CASCADE,
+  source_line       INTEGER,
+  trace_id          TEXT NOT NULL,
+  span_id           TEXT NOT NULL,
+  parent_span_id    TEXT,
+  name              TEXT NOT NULL DEFAULT '',
+  input             TEXT NOT NULL DEFAULT '',
+  output            TEXT NOT NULL DEFAULT '',
+  model             TEXT NOT NULL DEFAULT '',
+  prompt_tokens     INTEGER,
+  completion_tokens INTEGER,
+  total_tokens      INTEGER,
+  cost_usd          REAL,
+  latency_ms        REAL,
+  status            TEXT NOT NULL DEFAULT '',
+  started_at        TEXT,
+  attributes        TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX trace_records_by_import ON trace_records (import_id);
+
+CREATE TABLE trace_scores (
+  record_id INTEGER NOT NULL REFERENCES trace_records (id) ON DELETE CASCADE,
+  metric    TEXT NOT NULL,
+  value     REAL NOT NULL,
+  pass      INTEGER NOT NULL,
+  threshold REAL,
+  reason    TEXT NOT NULL DEFAULT '',
+  cost_usd  REAL NOT NULL DEFAULT 0,
+  error     TEXT NOT NULL DEFAULT '',
+  PRIMARY KEY (record_id, metric)
+);
+)sql";
+
+constexpr std::array<Migration, 1> k_migrations{{
+  {1, k_v1},
+}};
+
+static_assert(k_migrations.back().version == k_schema_version,
+              "the last migration must produce k_schema_version");
+
+Result<void> apply(sqlite::Db& db, const Migration& step)
+{
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) {
+    return fail(tx.error());
+  }
+  // Re-read under the write lock: another process may have applied this step since we looked.
+  auto version = current_version(db);
+  if (!version) {
+    return fail(version.error());
+  }
+  if (*version >= step.version) {
+    return {};
+  }
+  if (auto done = db.exec(step.sql); !done) {
+    return done;
+  }
+  auto set = db.prepare("INSERT INTO meta (key, value) VALUES ('schema_version', ?1) "
+                        "ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+  if (!set) {
+    return fail(set.error());
+  }
+  if (auto done = set->bind_text(1, std::to_string(step.version)).run(); !done) {
+    return done;
+  }
+  return tx->commit();
+}
+
+} // namespace
+
+std::span<const Migration> migrations() { return k_migrations; }
+
+Result<int> current_version(sqlite::Db& db)
+{
+  auto tables = db.prepare("SELECT count(*), coalesce(sum(name = 'meta'), 0) FROM sqlite_schema "
+                           "WHERE type = 'table' AND name NOT LIKE 'sqlite_%'");
+  if (!tables) {
+    return fail(tables.error());
+  }
+  if (auto row = tables->step(); !row) {
+    return fail(row.error());
+  }
+  const std::int64_t table_count = tables->integer(0);
+  const bool has_meta = tables->integer(1) > 0;
+  if (table_count == 0) {
+    return 0;
+  }
+  if (!has_meta) {
+    return fail(ErrorCategory::store, "database " + db.path() +
+                                        " is not an evalgate database (it has tables but no meta table)");
+  }
+
+  auto read = db.prepare("SELECT value FROM meta WHERE key = 'schema_version'");
+  if (!read) {
+    return fail(read.error());
+  }
+  auto row = read->step();
+  if (!row) {
+    return fail(row.error());
+  }
+  const std::string text = *row ? read->text(0) : "";
+  try {
+    std::size_t used = 0;
+    const int version = std::stoi(text, &used);
+    if (used == text.size() && version >= 0) {
+      return version;
+    }
+  } catch (const std::exception&) {
+    // fall through to the error below
+  }
+  return fail(ErrorCategory::store,
+              "database " + db.path() + " has an unreadable schema_version '" + text + "' in its meta table");
+}
+
+Result<void> migrate(sqlite::Db& db) { return migrate_to(db, k_schema_version); }
+
+Result<void> migrate_to(sqlite::Db& db, int target)
+{
+  auto version = current_version(db);
+  if (!version) {
+    return fail(version.error());
+  }
+  if (*version > k_schema_version) {
+    return fail(ErrorCategory::store, "database " + db.path() + " has schema version " +
+                                        std::to_string(*version) + ", newer than this evalgate (" +
+                                        std::to_string(k_schema_version) + "); upgrade evalgate");
+  }
+  for (const Migration& step : k_migrations) {
+    if (step.version <= *version || step.version > target) {
+      continue;
+    }
+    if (auto done = apply(db, step); !done) {
+      return fail(ErrorCategory::store, "cannot migrate database " + db.path() + " to schema version " +
+                                          std::to_string(step.version) + ": " + done.error().message);
+    }
+  }
+  return {};
+}
+
+} // namespace evalgate::schema
