@@ -80,6 +80,16 @@ const std::vector<EvaluatorType>& evaluator_types()
   // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
   static const std::vector<EvaluatorType> k_types = {
     {"contains", "output contains `value` (case-sensitive)", true, make_contains},
+    {"contains-all", "output contains every string in `value`; score = found / total", true, make_contains_all},
+    {"contains-any", "output contains at least one string in `value`", true, make_contains_any},
+    {"equals", "output equals `value` exactly (non-string values: compared as JSON)", true, make_equals},
+    {"icontains", "output contains `value`, ignoring ASCII case", true, make_icontains},
+    {"is-json", "output parses as strict JSON", true, make_is_json},
+    {"json-field", "output is JSON and the field at `path` equals `value`", true, make_json_field},
+    {"max-latency-ms", "trial latency is at most `value` milliseconds", false, make_max_latency_ms},
+    {"max-length", "output is at most `value` characters (UTF-8 code points)", false, make_max_length},
+    {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m)", true, make_regex},
+    {"starts-with", "output starts with `value`", true, make_starts_with},
   };
   return k_types;
 }

@@ -1,0 +1,120 @@
+// regex: std::regex_search with an ECMAScript pattern; `flags` "i" ignores case, "m" makes ^ and $
+// match at line breaks. A pattern without placeholders is compiled once at build time (a bad one
+// is a config error); a templated one is compiled per case (a bad one is an errored score).
+#include <regex>
+
+#include "evaluators/heuristic/heuristic.hpp"
+#include "evaluators/score.hpp"
+#include "evaluators/spec_reader.hpp"
+#include "evaluators/templated.hpp"
+#include "evaluators/text.hpp"
+
+namespace evalgate {
+
+namespace {
+
+Result<std::regex> compile(const std::string& pattern, std::regex::flag_type flags)
+{
+  try {
+    return std::regex(pattern, flags);
+  } catch (const std::regex_error& e) {
+    return fail(ErrorCategory::data, std::string("is not a valid regex: ") + e.what());
+  }
+}
+
+class Regex final : public Evaluator {
+public:
+  Regex(TemplatedText pattern, std::string flags_text, std::regex::flag_type flags, std::regex compiled,
+        double threshold)
+    : m_pattern(std::move(pattern)), m_flags_text(std::move(flags_text)), m_flags(flags),
+      m_compiled(std::move(compiled)), m_threshold(threshold)
+  {
+  }
+
+  Score evaluate(const EvalInput& input) const override
+  {
+    if (!m_pattern.templated()) {
+      return match(m_compiled, m_pattern.text(), input.trial.output);
+    }
+    auto pattern = m_pattern.render(input.test_case.vars);
+    if (!pattern) {
+      return errored_score(m_threshold, pattern.error().message);
+    }
+    auto compiled = compile(*pattern, m_flags);
+    if (!compiled) {
+      return errored_score(m_threshold, "value " + in_quotes(*pattern) + " " + compiled.error().message);
+    }
+    return match(*compiled, *pattern, input.trial.output);
+  }
+
+private:
+  Score match(const std::regex& re, const std::string& pattern, const std::string& output) const
+  {
+    const std::string shown = "/" + pattern + "/" + m_flags_text;
+    bool found = false;
+    try {
+      found = std::regex_search(output, re);
+    } catch (const std::regex_error& e) {
+      // Catastrophic patterns hit the library's complexity limit: a score error, not a verdict.
+      return errored_score(m_threshold, "regex " + shown + " could not run: " + e.what());
+    }
+    if (found) {
+      return binary_score(true, m_threshold, "matches " + shown);
+    }
+    return binary_score(false, m_threshold, "expected to match " + shown + " — got " + in_quotes(output));
+  }
+
+  TemplatedText m_pattern;
+  std::string m_flags_text;
+  std::regex::flag_type m_flags;
+  std::regex m_compiled; // only meaningful when the pattern has no placeholders
+  double m_threshold;
+};
+
+} // namespace
+
+Result<EvaluatorPtr> make_regex(const EvaluatorSpec& spec)
+{
+  SpecReader reader(spec);
+  if (auto ok = reader.allow_keys({"flags", "value"}); !ok) {
+    return fail(ok.error());
+  }
+  auto pattern = read_templated_text(reader, "value", "the ECMAScript pattern to search for");
+  if (!pattern) {
+    return fail(pattern.error());
+  }
+  std::regex::flag_type flags = std::regex::ECMAScript;
+  std::string flags_text;
+  if (const Json* written = reader.find("flags")) {
+    auto text = reader.string_of("flags", *written);
+    if (!text) {
+      return fail(text.error());
+    }
+    for (char c : *text) {
+      if (c == 'i') {
+        flags |= std::regex::icase;
+      } else if (c == 'm') {
+        flags |= std::regex::multiline;
+      } else {
+        return reader.key_error("flags", std::string("has unknown flag '") + c + "'; expected any of: i, m");
+      }
+    }
+    flags_text = *text;
+  }
+  auto threshold = reader.threshold();
+  if (!threshold) {
+    return fail(threshold.error());
+  }
+  std::regex compiled;
+  if (!pattern->templated()) {
+    auto built = compile(pattern->text(), flags);
+    if (!built) {
+      return reader.key_error("value", built.error().message);
+    }
+    compiled = std::move(*built);
+  }
+  return EvaluatorPtr(
+    std::make_unique<Regex>(std::move(*pattern), std::move(flags_text), flags, std::move(compiled), *threshold));
+}
+
+} // namespace evalgate
