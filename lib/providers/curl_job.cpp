@@ -118,7 +118,12 @@ std::string configure_easy(CurlJob& job, long connect_timeout_ms, const std::str
   // Never follow redirects: custom key headers (x-api-key, api-key) would go to the new host.
   set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_TCP_KEEPALIVE, 1L);
-  set(CURLOPT_PIPEWAIT, 1L);
+  // PIPEWAIT lets a burst to an https host wait for ALPN and share one HTTP/2 connection. On
+  // cleartext http (local servers: Ollama, vLLM) there is no HTTP/2 to wait for, and libcurl would
+  // hold the whole burst until the first (possibly minute-long) response has arrived.
+  if (request.url.starts_with("https://")) {
+    set(CURLOPT_PIPEWAIT, 1L);
+  }
   set(CURLOPT_HTTPHEADER, job.header_list);
   set(CURLOPT_ERRORBUFFER, job.error_buffer);
   set(CURLOPT_WRITEFUNCTION, on_body);

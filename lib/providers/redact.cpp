@@ -1,6 +1,8 @@
 #include "providers/redact.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <string_view>
 
 namespace evalgate {
 
@@ -42,6 +44,10 @@ void redact_masked(std::string& text, const std::string& secret)
     while (end < text.size() && is_token_char(text[end])) {
       ++end;
     }
+    // Sentence punctuation after the echo is not part of it ("...wjh3. You can find").
+    while (end > pos + 1 && (text[end - 1] == '.' || text[end - 1] == ':' || text[end - 1] == '!')) {
+      --end;
+    }
     const std::string_view token(text.data() + begin, end - begin);
     // A token that is already our own mask is left alone.
     if (token != k_mask && token.size() > prefix.size() + suffix.size() && token.starts_with(prefix) &&
@@ -49,7 +55,7 @@ void redact_masked(std::string& text, const std::string& secret)
       text.replace(begin, end - begin, k_mask);
       pos = begin + 3;
     } else {
-      pos = end;
+      pos = std::max(end, pos + 1);
     }
   }
 }

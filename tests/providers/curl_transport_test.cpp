@@ -1,0 +1,232 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "collector.hpp"
+#include "loopback_server.hpp"
+#include "providers/transport.hpp"
+
+using namespace evalgate;
+using evalgate::testing::Collector;
+using evalgate::testing::LoopbackServer;
+using evalgate::testing::TestRequest;
+using evalgate::testing::TestResponse;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+HttpRequest post(const std::string& url, std::string body, long timeout_ms = 5000)
+{
+  HttpRequest request;
+  request.url = url;
+  request.body = std::move(body);
+  request.timeout_ms = timeout_ms;
+  request.headers = {{"Content-Type", "application/json"}, {"X-Test", "yes"}};
+  return request;
+}
+
+// Holds a request until released (or 5 s pass) so tests can cancel and time out transfers.
+void hold(const std::atomic<bool>& release, long max_ms = 5000)
+{
+  const auto until = Clock::now() + std::chrono::milliseconds(max_ms);
+  while (!release && Clock::now() < until) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
+} // namespace
+
+TEST_CASE("sixty-four concurrent requests all complete with their own bodies")
+{
+  LoopbackServer server;
+  std::atomic<int> in_flight{0};
+  std::atomic<int> peak{0};
+  server.post("/echo", [&](const TestRequest& req, TestResponse& res) {
+    const int now = ++in_flight;
+    int seen = peak.load();
+    while (now > seen && !peak.compare_exchange_weak(seen, now)) {
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    --in_flight;
+    res.set_header("X-Echo-Header", req.header("X-Test"));
+    res.set_header("X-Saw-Expect", req.has_header("Expect") ? "yes" : "no");
+    res.set_content(req.body, "application/json");
+  });
+  server.start();
+  auto transport = make_curl_transport();
+  Collector<std::pair<int, HttpResponse>> done;
+  for (int i = 0; i < 64; ++i) {
+    transport->submit(post(server.url("/echo"), "{\"n\":" + std::to_string(i) + "}"),
+                      [&done, i](HttpResponse response) { done.add({i, std::move(response)}); });
+  }
+  REQUIRE(done.wait_for(64));
+  std::set<int> seen;
+  for (const auto& [i, response] : done.values()) {
+    CHECK(response.status == 200);
+    CHECK(response.transport_error.empty());
+    CHECK(response.body == "{\"n\":" + std::to_string(i) + "}");
+    REQUIRE(response.header("x-echo-header") != nullptr);
+    CHECK(*response.header("x-echo-header") == "yes");
+    CHECK(*response.header("x-saw-expect") == "no");
+    CHECK(response.elapsed_ms > 0);
+    seen.insert(i);
+  }
+  CHECK(seen.size() == 64);
+  // The requests really overlapped instead of queueing one by one.
+  CHECK(peak.load() > 8);
+}
+
+TEST_CASE("a delayed submission starts no earlier than its delay")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+  Collector<std::pair<std::string, Clock::time_point>> done;
+  const auto start = Clock::now();
+  transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) { done.add({"delayed", Clock::now()}); }, 150);
+  transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) { done.add({"now", Clock::now()}); });
+  REQUIRE(done.wait_for(2));
+  const auto values = done.values();
+  CHECK(values[0].first == "now");
+  CHECK(values[1].first == "delayed");
+  CHECK(values[1].second - start >= std::chrono::milliseconds(150));
+  CHECK(values[1].second - start < std::chrono::milliseconds(2000));
+}
+
+TEST_CASE("a transfer longer than its timeout fails as timed out")
+{
+  LoopbackServer server;
+  std::atomic<bool> release{false};
+  server.post("/slow", [&](const TestRequest&, TestResponse& res) {
+    hold(release);
+    res.set_content("late", "text/plain");
+  });
+  server.start();
+  auto transport = make_curl_transport();
+  Collector<HttpResponse> done;
+  transport->submit(post(server.url("/slow"), "{}", 100), [&](HttpResponse response) { done.add(std::move(response)); });
+  REQUIRE(done.wait_for(1));
+  release = true;
+  const auto response = done.values()[0];
+  CHECK(response.timed_out);
+  CHECK_FALSE(response.transport_error.empty());
+  CHECK(response.elapsed_ms < 1000);
+}
+
+TEST_CASE("a refused connection is a transport error, not a timeout")
+{
+  auto transport = make_curl_transport();
+  Collector<HttpResponse> done;
+  const int port = evalgate::testing::unused_port();
+  transport->submit(post("http://127.0.0.1:" + std::to_string(port) + "/v1", "{}"),
+                    [&](HttpResponse response) { done.add(std::move(response)); });
+  REQUIRE(done.wait_for(1));
+  const auto response = done.values()[0];
+  CHECK(response.status == 0);
+  CHECK_FALSE(response.transport_error.empty());
+  CHECK_FALSE(response.timed_out);
+  CHECK_FALSE(response.transport_permanent);
+}
+
+TEST_CASE("a URL with an unsupported scheme fails permanently")
+{
+  auto transport = make_curl_transport();
+  Collector<HttpResponse> done;
+  transport->submit(post("ftp://127.0.0.1/file", "{}"), [&](HttpResponse response) { done.add(std::move(response)); });
+  REQUIRE(done.wait_for(1));
+  CHECK(done.values()[0].transport_permanent);
+}
+
+TEST_CASE("cancel_all calls every queued, delayed and in-flight callback with cancelled")
+{
+  LoopbackServer server;
+  std::atomic<bool> release{false};
+  std::atomic<int> arrived{0};
+  server.post("/hold", [&](const TestRequest&, TestResponse& res) {
+    ++arrived;
+    hold(release);
+    res.set_content("late", "text/plain");
+  });
+  server.start();
+  {
+    auto transport = make_curl_transport();
+    Collector<HttpResponse> done;
+    for (int i = 0; i < 5; ++i) {
+      transport->submit(post(server.url("/hold"), "{}"), [&](HttpResponse response) { done.add(std::move(response)); });
+      transport->submit(post(server.url("/hold"), "{}"), [&](HttpResponse response) { done.add(std::move(response)); },
+                        60000);
+    }
+    const auto deadline = Clock::now() + std::chrono::seconds(5);
+    while (arrived < 5 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK(arrived == 5);
+    transport->cancel_all();
+    REQUIRE(done.wait_for(10, std::chrono::seconds(2)));
+    for (const auto& response : done.values()) {
+      CHECK(response.cancelled);
+      CHECK(response.transport_error == "cancelled");
+    }
+    // The transport keeps working after a cancel.
+    Collector<HttpResponse> after;
+    release = true;
+    transport->submit(post(server.url("/hold"), "{}"), [&](HttpResponse response) { after.add(std::move(response)); });
+    REQUIRE(after.wait_for(1));
+    CHECK(after.values()[0].status == 200);
+  }
+  release = true;
+}
+
+TEST_CASE("destroying the transport still calls every pending callback exactly once")
+{
+  std::atomic<int> calls{0};
+  std::atomic<int> cancelled{0};
+  {
+    auto transport = make_curl_transport();
+    for (int i = 0; i < 20; ++i) {
+      transport->submit(post("http://127.0.0.1:9/never", "{}"),
+                        [&](HttpResponse response) {
+                          ++calls;
+                          cancelled += response.cancelled ? 1 : 0;
+                        },
+                        60000);
+    }
+  }
+  CHECK(calls == 20);
+  CHECK(cancelled == 20);
+}
+
+TEST_CASE("a callback may submit the next request")
+{
+  LoopbackServer server;
+  std::atomic<int> hits{0};
+  server.post("/count", [&](const TestRequest&, TestResponse& res) {
+    res.set_content(std::to_string(++hits), "text/plain");
+  });
+  server.start();
+  auto transport = make_curl_transport();
+  Collector<std::string> done;
+  transport->submit(post(server.url("/count"), "{}"), [&](HttpResponse first) {
+    done.add(first.body);
+    transport->submit(post(server.url("/count"), "{}"), [&](HttpResponse second) { done.add(second.body); });
+  });
+  REQUIRE(done.wait_for(2));
+  CHECK(done.values() == std::vector<std::string>{"1", "2"});
+}
+
+TEST_CASE("a throwing callback does not stop the transport")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+  Collector<long> done;
+  transport->submit(post(server.url("/ok"), "{}"), [](HttpResponse) { throw std::runtime_error("callback bug"); });
+  transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse response) { done.add(response.status); });
+  REQUIRE(done.wait_for(1));
+  CHECK(done.values()[0] == 200);
+}
