@@ -1,0 +1,240 @@
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <thread>
+
+#include "store/sqlite.hpp"
+#include "store/store.hpp"
+#include "store/trial_writer.hpp"
+#include "store_fixture.hpp"
+
+using namespace evalgate;
+using evalgate::test::make_trial;
+using evalgate::test::sample_cases;
+using evalgate::test::sample_run_info;
+using evalgate::test::TempDir;
+
+namespace {
+
+struct Fixture {
+  TempDir dir;
+  std::string db_path = dir.file("evalgate.db");
+  std::unique_ptr<Store> store;
+  std::string run_id;
+
+  explicit Fixture(int candidates = 2, int cases = 3, int repeat = 1)
+  {
+    store = Store::open(db_path).value();
+    RunInfo info = sample_run_info(candidates);
+    info.repeat = repeat;
+    REQUIRE(store->create_run(info, sample_cases(cases)));
+    run_id = info.id;
+  }
+
+  std::unique_ptr<TrialWriter> writer()
+  {
+    auto started = TrialWriter::start(db_path, run_id);
+    REQUIRE_MESSAGE(started, (started ? "" : started.error().str()));
+    return std::move(*started);
+  }
+
+  // Makes every later trial insert fail the way a full disk would, with sqlite's own message path.
+  void break_trial_inserts()
+  {
+    auto db = sqlite::Db::open(db_path).value();
+    REQUIRE(db.exec("CREATE TRIGGER refuse_trials BEFORE INSERT ON trials "
+                    "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"));
+  }
+};
+
+ScoredTrial failed_trial(const std::string& candidate, const std::string& case_id)
+{
+  ScoredTrial s = make_trial(candidate, case_id);
+  s.trial.output.clear();
+  s.trial.failure = FailureKind::timeout;
+  s.trial.error = "no response within 60000 ms";
+  s.trial.attempts = 5;
+  s.scores = {Score{"contains", 0, false, std::nullopt, "", 0, "no output to score"}};
+  return s;
+}
+
+} // namespace
+
+TEST_CASE("writing a trial again replaces the failed row and all of its scores")
+{
+  Fixture f;
+  {
+    auto writer = f.writer();
+    writer->push(failed_trial("v1/gpt", "case-1"));
+    REQUIRE(writer->finish());
+  }
+  ScoredTrial retried = make_trial("v1/gpt", "case-1");
+  retried.scores = {Score{"answer-similarity", 0.9, true, 0.8, "cosine 0.90 >= 0.8", 0, ""},
+                    Score{"rubric", 1, true, std::nullopt, "polite", 0.002, ""}};
+  {
+    auto writer = f.writer();
+    writer->push(retried);
+    REQUIRE(writer->finish());
+    CHECK(writer->written() == 1);
+  }
+
+  auto run = f.store->load_run(f.run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 1);
+  const ScoredTrial& got = run->trials[0];
+  CHECK(got.trial.ok());
+  CHECK(got.trial.error.empty());
+  CHECK(got.trial.output == retried.trial.output);
+  CHECK(got.trial.attempts == 1);
+  REQUIRE(got.scores.size() == 2);
+  CHECK(got.scores[0].metric == "answer-similarity");
+  CHECK(got.scores[1].metric == "rubric");
+  CHECK(got.scores[1].cost_usd == 0.002);
+
+  // Replacing deletes the old scores rather than leaving them orphaned or duplicated.
+  auto db = sqlite::Db::open(f.db_path).value();
+  auto count = db.prepare("SELECT count(*) FROM scores");
+  REQUIRE(count);
+  REQUIRE(count->step().value());
+  CHECK(count->integer(0) == 2);
+}
+
+TEST_CASE("trial keys list stored trials without a failure, so a resume retries failed ones")
+{
+  Fixture f(1, 3, 2);
+  {
+    auto writer = f.writer();
+    writer->push(make_trial("v1/gpt", "case-1", 0));
+    writer->push(make_trial("v1/gpt", "case-1", 1));
+    writer->push(failed_trial("v1/gpt", "case-2"));
+    REQUIRE(writer->finish());
+  }
+  auto keys = f.store->trial_keys(f.run_id);
+  REQUIRE(keys);
+  const std::set<TrialKey> expected{{"v1/gpt", "case-1", 0}, {"v1/gpt", "case-1", 1}};
+  CHECK(*keys == expected);
+}
+
+TEST_CASE("trials are committed within a batch interval without waiting for finish")
+{
+  Fixture f;
+  auto writer = f.writer();
+  writer->push(make_trial("v1/gpt", "case-1"));
+  writer->push(make_trial("v1/gpt", "case-2"));
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (writer->written() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  CHECK(writer->written() == 2);
+  CHECK(f.store->list_runs()->front().trials_done == 2);
+  REQUIRE(writer->finish());
+}
+
+TEST_CASE("ten thousand trials from two threads are all written")
+{
+  Fixture f(2, 50, 100);
+  auto writer = f.writer();
+  std::vector<std::thread> threads;
+  for (const std::string candidate : {"v1/gpt", "v1/claude"}) {
+    threads.emplace_back([&writer, candidate] {
+      for (int c = 1; c <= 50; ++c) {
+        for (int r = 0; r < 100; ++r) {
+          writer->push(make_trial(candidate, "case-" + std::to_string(c), r));
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  REQUIRE(writer->finish());
+  CHECK(writer->written() == 10000);
+  auto run = f.store->load_run(f.run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 10000);
+  CHECK(run->trials.front().trial.candidate_id == "v1/gpt");
+  CHECK(run->trials.front().trial.case_id == "case-1");
+  CHECK(run->trials[99].trial.repeat_index == 99);
+  CHECK(run->trials.back().trial.candidate_id == "v1/claude");
+  CHECK(run->trials.back().trial.case_id == "case-50");
+  CHECK(run->trials.back().scores.size() == 2);
+  CHECK(f.store->list_runs()->front().trials_done == 10000);
+}
+
+TEST_CASE("a failed commit is reported by finish with sqlite's message and the count not written")
+{
+  Fixture f;
+  f.break_trial_inserts();
+  auto writer = f.writer();
+  writer->push(make_trial("v1/gpt", "case-1"));
+  writer->push(make_trial("v1/gpt", "case-2"));
+  writer->push(make_trial("v1/gpt", "case-3"));
+  auto finished = writer->finish();
+  REQUIRE_FALSE(finished);
+  CHECK(finished.error().category == ErrorCategory::store);
+  CHECK(finished.error().message ==
+        "cannot write trials to " + f.db_path + ": database or disk is full; 3 trials were not written");
+  CHECK(writer->written() == 0);
+  CHECK(f.store->load_run(f.run_id)->trials.empty());
+}
+
+TEST_CASE("after a write error later pushes are dropped and counted, not lost silently")
+{
+  Fixture f;
+  f.break_trial_inserts();
+  auto writer = f.writer();
+  writer->push(make_trial("v1/gpt", "case-1"));
+  // Wait for the timer batch to fail, so the next pushes arrive after the error.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  writer->push(make_trial("v1/gpt", "case-2"));
+  writer->push(make_trial("v1/gpt", "case-3"));
+  auto finished = writer->finish();
+  REQUIRE_FALSE(finished);
+  CHECK(finished.error().message ==
+        "cannot write trials to " + f.db_path + ": database or disk is full; 3 trials were not written");
+}
+
+TEST_CASE("a trial pushed after finish is reported by the next finish")
+{
+  Fixture f;
+  auto writer = f.writer();
+  writer->push(make_trial("v1/gpt", "case-1"));
+  REQUIRE(writer->finish());
+  writer->push(make_trial("v1/gpt", "case-2"));
+  auto again = writer->finish();
+  REQUIRE_FALSE(again);
+  CHECK(again.error().category == ErrorCategory::internal);
+  CHECK(again.error().message == "a trial was pushed after finish(); 1 trial was not written");
+  CHECK(writer->written() == 1);
+}
+
+TEST_CASE("two scores with one metric name keep the first and finish says so")
+{
+  Fixture f;
+  ScoredTrial doubled = make_trial("v1/gpt", "case-1");
+  doubled.scores.push_back(Score{"contains", 0, false, std::nullopt, "second", 0, ""});
+  auto writer = f.writer();
+  writer->push(doubled);
+  auto finished = writer->finish();
+  REQUIRE_FALSE(finished);
+  CHECK(finished.error().message ==
+        "trial v1/gpt / case-1 repeat 0 has two scores named 'contains'; only the first was stored");
+  auto run = f.store->load_run(f.run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 1);
+  REQUIRE(run->trials[0].scores.size() == 2);
+  CHECK(run->trials[0].scores[0].reason == "found 'refund'");
+}
+
+TEST_CASE("a writer destroyed without finish still commits what was pushed")
+{
+  Fixture f;
+  {
+    auto writer = f.writer();
+    writer->push(make_trial("v1/claude", "case-2"));
+  }
+  auto run = f.store->load_run(f.run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 1);
+  CHECK(run->trials[0].trial.candidate_id == "v1/claude");
+}
