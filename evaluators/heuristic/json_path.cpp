@@ -4,6 +4,19 @@
 
 namespace evalgate {
 
+namespace {
+
+std::string described(const Json& value)
+{
+  const std::string type = json_type_name(value);
+  if (value.is_null()) {
+    return "null";
+  }
+  return (type == "array" || type == "object" ? "an " : "a ") + type;
+}
+
+} // namespace
+
 Result<JsonPath> JsonPath::parse(std::string_view text)
 {
   if (text.empty()) {
@@ -64,18 +77,18 @@ const Json* JsonPath::find(const Json& document, std::string& why) const
     const auto& step = m_steps[i];
     if (step.index) {
       if (!node->is_array()) {
-        why = prefix(i) + " is " + json_type_name(*node) + ", not an array";
+        why = prefix(i) + " is " + described(*node) + ", not an array";
         return nullptr;
       }
       if (*step.index >= node->size()) {
         why = prefix(i) + " has no index " + std::to_string(*step.index) + " (" + std::to_string(node->size()) +
-              " elements)";
+              (node->size() == 1 ? " element)" : " elements)");
         return nullptr;
       }
       node = &(*node)[*step.index];
     } else {
       if (!node->is_object()) {
-        why = prefix(i) + " is " + json_type_name(*node) + ", not an object";
+        why = prefix(i) + " is " + described(*node) + ", not an object";
         return nullptr;
       }
       auto it = node->find(step.key);

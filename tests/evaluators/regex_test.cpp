@@ -1,0 +1,65 @@
+#include <doctest/doctest.h>
+
+#include "test_support.hpp"
+
+using namespace evalgate;
+using evalgate::testing::build_error;
+using evalgate::testing::score_output;
+
+TEST_CASE("regex searches anywhere in the output")
+{
+  Score s = score_output({{"type", "regex"}, {"value", "order #[0-9]{4}"}}, "Your order #1234 shipped");
+  CHECK(s.pass);
+  CHECK(s.reason == "matches /order #[0-9]{4}/");
+  Score miss = score_output({{"type", "regex"}, {"value", "order #[0-9]{4}"}}, "Your order shipped");
+  CHECK_FALSE(miss.pass);
+  CHECK(miss.reason == "expected to match /order #[0-9]{4}/ — got 'Your order shipped'");
+}
+
+TEST_CASE("regex flag i ignores case")
+{
+  CHECK_FALSE(score_output({{"type", "regex"}, {"value", "^yes"}}, "YES").pass);
+  Score s = score_output({{"type", "regex"}, {"value", "^yes"}, {"flags", "i"}}, "YES");
+  CHECK(s.pass);
+  CHECK(s.reason == "matches /^yes/i");
+}
+
+TEST_CASE("regex flag m lets ^ and $ match at line breaks")
+{
+  CHECK_FALSE(score_output({{"type", "regex"}, {"value", "^Answer: \\d+$"}}, "Reasoning...\nAnswer: 42").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "^Answer: \\d+$"}, {"flags", "m"}}, "Reasoning...\nAnswer: 42\nDone")
+          .pass);
+}
+
+TEST_CASE("regex rejects an unknown flag")
+{
+  CHECK(build_error({{"type", "regex"}, {"value", "a"}, {"flags", "ix"}}) ==
+        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has unknown flag 'x'; expected any of: i, m");
+}
+
+TEST_CASE("a regex that does not compile is a config error at load")
+{
+  const std::string message = build_error({{"type", "regex"}, {"value", "([a-z]"}});
+  CHECK(message.rfind("evalgate.yaml:7:5: evaluator 'regex' key 'value' is not a valid regex: ", 0) == 0);
+}
+
+TEST_CASE("a templated regex is rendered and compiled per case")
+{
+  Json config = {{"type", "regex"}, {"value", "^{{greeting}},"}};
+  CHECK(score_output(config, "Hello, Ada", {{"greeting", "Hello"}}).pass);
+  CHECK_FALSE(score_output(config, "Hi, Ada", {{"greeting", "Hello"}}).pass);
+}
+
+TEST_CASE("a templated regex that renders to a bad pattern is an errored score")
+{
+  Score s = score_output({{"type", "regex"}, {"value", "{{p}}"}}, "x", {{"p", "(unclosed"}});
+  CHECK(s.errored());
+  CHECK_FALSE(s.pass);
+  CHECK(s.error.rfind("value '(unclosed' is not a valid regex: ", 0) == 0);
+}
+
+TEST_CASE("a templated regex with a missing variable is an errored score")
+{
+  Score s = score_output({{"type", "regex"}, {"value", "{{p}}"}}, "x");
+  CHECK(s.error == "value: missing variable 'p'");
+}
