@@ -14,9 +14,15 @@ namespace {
 // Keys stay in the documented order (run first, then summary, gate, trials) for people reading it.
 using OJson = nlohmann::ordered_json;
 
-OJson or_null(const std::string& text) { return text.empty() ? OJson(nullptr) : OJson(text); }
+OJson or_null(const std::string& text)
+{
+  return text.empty() ? OJson(nullptr) : OJson(text);
+}
 
-OJson or_null(const std::optional<double>& value) { return value ? OJson(*value) : OJson(nullptr); }
+OJson or_null(const std::optional<double>& value)
+{
+  return value ? OJson(*value) : OJson(nullptr);
+}
 
 OJson run_json(const RunData& run)
 {
@@ -26,18 +32,18 @@ OJson run_json(const RunData& run)
     candidates.push_back({{"id", c.id}, {"prompt", c.prompt_id}, {"provider", c.provider_id}});
   }
   return {
-    {"id", info.id},
-    {"suite", info.suite_name},
-    {"suite_path", info.suite_path},
-    {"status", run_status_name(info.status)},
-    {"started_at", or_null(info.started_at)},
-    {"finished_at", or_null(info.finished_at)},
-    {"seed", info.seed},
-    {"repeat", info.repeat},
-    {"case_count", info.case_count},
-    {"trial_count", info.trial_count},
-    {"verdict", or_null(info.verdict)},
-    {"candidates", std::move(candidates)},
+      {"id", info.id},
+      {"suite", info.suite_name},
+      {"suite_path", info.suite_path},
+      {"status", run_status_name(info.status)},
+      {"started_at", or_null(info.started_at)},
+      {"finished_at", or_null(info.finished_at)},
+      {"seed", info.seed},
+      {"repeat", info.repeat},
+      {"case_count", info.case_count},
+      {"trial_count", info.trial_count},
+      {"verdict", or_null(info.verdict)},
+      {"candidates", std::move(candidates)},
   };
 }
 
@@ -46,26 +52,26 @@ OJson summary_json(const RunData& run)
   OJson metrics = OJson::array();
   for (const MetricSummary& m : summarize_metrics(run)) {
     metrics.push_back({
-      {"candidate", m.candidate_id},
-      {"metric", m.metric},
-      {"n", m.n},
-      {"errors", m.errors},
-      {"passes", m.passes},
-      {"mean", m.mean},
-      {"pass_rate", m.pass_rate},
+        {"candidate", m.candidate_id},
+        {"metric", m.metric},
+        {"n", m.n},
+        {"errors", m.errors},
+        {"passes", m.passes},
+        {"mean", m.mean},
+        {"pass_rate", m.pass_rate},
     });
   }
   OJson candidates = OJson::array();
   for (const CandidateSummary& c : summarize_candidates(run)) {
     candidates.push_back({
-      {"candidate", c.candidate_id},
-      {"trials", c.trials},
-      {"failed_trials", c.failed_trials},
-      {"error_rate", c.error_rate},
-      {"mean_latency_ms", c.mean_latency_ms},
-      {"prompt_tokens", c.prompt_tokens},
-      {"completion_tokens", c.completion_tokens},
-      {"cost_usd", c.cost_usd},
+        {"candidate", c.candidate_id},
+        {"trials", c.trials},
+        {"failed_trials", c.failed_trials},
+        {"error_rate", c.error_rate},
+        {"mean_latency_ms", c.mean_latency_ms},
+        {"prompt_tokens", c.prompt_tokens},
+        {"completion_tokens", c.completion_tokens},
+        {"cost_usd", c.cost_usd},
     });
   }
   return {{"metrics", std::move(metrics)}, {"candidates", std::move(candidates)}};
@@ -76,13 +82,13 @@ OJson gate_json(const RunData& run)
   OJson results = OJson::array();
   for (const GateResult& r : run.gate_results) {
     results.push_back({
-      {"metric", r.metric},
-      {"candidate", r.candidate_id},
-      {"check", r.check},
-      {"observed", r.observed},
-      {"limit", r.limit},
-      {"passed", r.passed},
-      {"message", r.message},
+        {"metric", r.metric},
+        {"candidate", r.candidate_id},
+        {"check", r.check},
+        {"observed", r.observed},
+        {"limit", r.limit},
+        {"passed", r.passed},
+        {"message", r.message},
     });
   }
   OJson passed = nullptr;
@@ -99,32 +105,32 @@ OJson trial_json(const ScoredTrial& scored)
   OJson scores = OJson::array();
   for (const Score& s : scored.scores) {
     scores.push_back({
-      {"metric", s.metric},
-      {"value", s.value},
-      {"pass", s.pass},
-      {"threshold", or_null(s.threshold)},
-      {"reason", s.reason},
-      {"cost_usd", s.cost_usd},
-      {"error", or_null(s.error)},
+        {"metric", s.metric},
+        {"value", s.value},
+        {"pass", s.pass},
+        {"threshold", or_null(s.threshold)},
+        {"reason", s.reason},
+        {"cost_usd", s.cost_usd},
+        {"error", or_null(s.error)},
     });
   }
   return {
-    {"candidate", t.candidate_id},
-    {"case", t.case_id},
-    {"repeat", t.repeat_index},
-    {"output", t.output},
-    {"latency_ms", t.latency_ms},
-    {"ttft_ms", or_null(t.ttft_ms)},
-    {"usage",
-     {{"prompt_tokens", t.usage.prompt_tokens},
-      {"completion_tokens", t.usage.completion_tokens},
-      {"total_tokens", t.usage.total_tokens}}},
-    {"cost_usd", t.cost_usd},
-    {"cache_hit", t.cache_hit},
-    {"attempts", t.attempts},
-    {"failure", t.ok() ? OJson(nullptr) : OJson(failure_kind_name(t.failure))},
-    {"error", or_null(t.error)},
-    {"scores", std::move(scores)},
+      {"candidate", t.candidate_id},
+      {"case", t.case_id},
+      {"repeat", t.repeat_index},
+      {"output", t.output},
+      {"latency_ms", t.latency_ms},
+      {"ttft_ms", or_null(t.ttft_ms)},
+      {"usage",
+       {{"prompt_tokens", t.usage.prompt_tokens},
+        {"completion_tokens", t.usage.completion_tokens},
+        {"total_tokens", t.usage.total_tokens}}},
+      {"cost_usd", t.cost_usd},
+      {"cache_hit", t.cache_hit},
+      {"attempts", t.attempts},
+      {"failure", t.ok() ? OJson(nullptr) : OJson(failure_kind_name(t.failure))},
+      {"error", or_null(t.error)},
+      {"scores", std::move(scores)},
   };
 }
 
@@ -137,10 +143,10 @@ void write_json_report(std::ostream& out, const RunData& run)
     trials.push_back(trial_json(scored));
   }
   const OJson document = {
-    {"run", run_json(run)},
-    {"summary", summary_json(run)},
-    {"gate", gate_json(run)},
-    {"trials", std::move(trials)},
+      {"run", run_json(run)},
+      {"summary", summary_json(run)},
+      {"gate", gate_json(run)},
+      {"trials", std::move(trials)},
   };
   // Model outputs are arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of throwing.
   out << document.dump(2, ' ', false, OJson::error_handler_t::replace) << '\n';

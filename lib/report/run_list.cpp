@@ -17,12 +17,12 @@ void write_run_list(std::ostream& out, const std::vector<RunListEntry>& runs)
     return;
   }
   TextTable table({
-    {"id", Align::left, 0},
-    {"suite", Align::left, 32},
-    {"status", Align::left, 0},
-    {"verdict", Align::left, 0},
-    {"trials", Align::right, 0},
-    {"started", Align::left, 0},
+      {"id", Align::left, 0},
+      {"suite", Align::left, 32},
+      {"status", Align::left, 0},
+      {"verdict", Align::left, 0},
+      {"trials", Align::right, 0},
+      {"started", Align::left, 0},
   });
   for (const RunListEntry& run : runs) {
     table.add_row({run.id, run.suite_name, run_status_name(run.status),

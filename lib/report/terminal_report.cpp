@@ -55,12 +55,12 @@ void write_metric_table(std::ostream& out, const std::vector<MetricSummary>& met
     return;
   }
   TextTable table({
-    {"candidate", Align::left, k_candidate_width},
-    {"metric", Align::left, k_metric_width},
-    {"mean", Align::right, 0},
-    {"pass rate", Align::right, 0},
-    {"n", Align::right, 0},
-    {"errors", Align::right, 0},
+      {"candidate", Align::left, k_candidate_width},
+      {"metric", Align::left, k_metric_width},
+      {"mean", Align::right, 0},
+      {"pass rate", Align::right, 0},
+      {"n", Align::right, 0},
+      {"errors", Align::right, 0},
   });
   for (const MetricSummary& m : metrics) {
     table.add_row({m.candidate_id, m.metric, fmt::format("{:.3f}", m.mean),
@@ -97,10 +97,10 @@ void write_candidate_lines(std::ostream& out, const RunData& run,
 {
   for (const CandidateSummary& c : candidates) {
     std::vector<std::string> parts = {
-      fmt::format("{}: {}, {}", elide(single_line(c.candidate_id), k_candidate_width),
-                  plural(c.trials, "trial"), failure_breakdown(run, c)),
-      fmt::format("mean latency {:.0f} ms", c.mean_latency_ms),
-      fmt::format("tokens {} in, {} out", c.prompt_tokens, c.completion_tokens),
+        fmt::format("{}: {}, {}", elide(single_line(c.candidate_id), k_candidate_width),
+                    plural(c.trials, "trial"), failure_breakdown(run, c)),
+        fmt::format("mean latency {:.0f} ms", c.mean_latency_ms),
+        fmt::format("tokens {} in, {} out", c.prompt_tokens, c.completion_tokens),
     };
     if (c.cost_usd > 0) {
       parts.push_back(fmt::format("cost ${:.4f}", c.cost_usd));

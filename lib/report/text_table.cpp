@@ -6,7 +6,10 @@ namespace evalgate::report_detail {
 
 namespace {
 
-bool is_continuation(unsigned char byte) { return (byte & 0xC0U) == 0x80U; }
+bool is_continuation(unsigned char byte)
+{
+  return (byte & 0xC0U) == 0x80U;
+}
 
 // Byte length of the code point starting at text[i]: lead byte plus the continuation bytes that
 // actually follow it, so a truncated or stray sequence never swallows the next character.

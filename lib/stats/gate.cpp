@@ -22,9 +22,9 @@ std::vector<Check> checks_of(const GateRule& rule)
 {
   std::vector<Check> checks;
   const Check all[] = {
-    {"min_mean", "mean", Direction::at_least, rule.min_mean},
-    {"min_pass_rate", "pass rate", Direction::at_least, rule.min_pass_rate},
-    {"max_error_rate", "error rate", Direction::at_most, rule.max_error_rate},
+      {"min_mean", "mean", Direction::at_least, rule.min_mean},
+      {"min_pass_rate", "pass rate", Direction::at_least, rule.min_pass_rate},
+      {"max_error_rate", "error rate", Direction::at_most, rule.max_error_rate},
   };
   for (const Check& check : all) {
     if (check.limit) {
@@ -104,8 +104,8 @@ GateResult judge(const GateRule& rule, const std::string& candidate_id, const Ch
   if (summary == nullptr || summary->n == 0) {
     result.observed = (check.direction == Direction::at_most && counts.failed > 0) ? 1.0 : 0.0;
     result.passed = false;
-    result.message = fmt::format("no scores for metric '{}' on {} ({})", rule.metric,
-                                 candidate_id, why_no_scores(counts));
+    result.message = fmt::format("no scores for metric '{}' on {} ({})", rule.metric, candidate_id,
+                                 why_no_scores(counts));
     return result;
   }
   const std::string_view key = check.key;

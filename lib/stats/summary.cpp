@@ -119,8 +119,8 @@ std::vector<CandidateSummary> summarize_candidates(const RunData& run)
 
   for (std::size_t c = 0; c < out.size(); ++c) {
     CandidateSummary& s = out[c];
-    s.error_rate = s.trials > 0 ? static_cast<double>(s.failed_trials) / static_cast<double>(s.trials)
-                                : 0.0;
+    s.error_rate =
+        s.trials > 0 ? static_cast<double>(s.failed_trials) / static_cast<double>(s.trials) : 0.0;
     s.mean_latency_ms = ok_trials[c] > 0 ? latency_sum[c] / static_cast<double>(ok_trials[c]) : 0.0;
   }
   return out;

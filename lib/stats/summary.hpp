@@ -16,8 +16,8 @@ struct MetricSummary {
   std::int64_t n = 0;      // scores counted (errored included)
   std::int64_t errors = 0; // errored scores
   std::int64_t passes = 0;
-  double mean = 0;         // over non-errored scores; 0 when none
-  double pass_rate = 0;    // passes / n (an errored score counts as not passing)
+  double mean = 0;      // over non-errored scores; 0 when none
+  double pass_rate = 0; // passes / n (an errored score counts as not passing)
 };
 
 struct CandidateSummary {

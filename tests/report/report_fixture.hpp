@@ -64,17 +64,22 @@ inline RunData sample_run()
   run.info.verdict = "fail";
   run.info.candidates = {{"v1/good", "v1", "good"}, {"v1/bad", "v1", "bad"}};
   for (int i = 0; i < 4; ++i) {
-    run.trials.push_back(make_trial("v1/good", "case-" + std::to_string(i),
-                                    {make_score("contains", 1, true), make_score("similarity", 0.9, true)}));
+    run.trials.push_back(
+        make_trial("v1/good", "case-" + std::to_string(i),
+                   {make_score("contains", 1, true), make_score("similarity", 0.9, true)}));
   }
-  run.trials.push_back(make_trial("v1/bad", "case-0",
-                                  {make_score("contains", 1, true), make_score("similarity", 0.5, false)}));
-  run.trials.push_back(make_trial("v1/bad", "case-1",
-                                  {make_score("contains", 0, false),
-                                   make_score("similarity", 0, false, "embedding call failed: HTTP 500")}));
-  run.trials.push_back(make_failed("v1/bad", "case-2", FailureKind::rate_limited, "HTTP 429: Rate limit reached"));
-  run.trials.push_back(make_failed("v1/bad", "case-3", FailureKind::rate_limited, "HTTP 429: Rate limit reached"));
-  run.trials.push_back(make_failed("v1/bad", "case-4", FailureKind::timeout, "request timed out after 60000 ms"));
+  run.trials.push_back(make_trial(
+      "v1/bad", "case-0", {make_score("contains", 1, true), make_score("similarity", 0.5, false)}));
+  run.trials.push_back(
+      make_trial("v1/bad", "case-1",
+                 {make_score("contains", 0, false),
+                  make_score("similarity", 0, false, "embedding call failed: HTTP 500")}));
+  run.trials.push_back(
+      make_failed("v1/bad", "case-2", FailureKind::rate_limited, "HTTP 429: Rate limit reached"));
+  run.trials.push_back(
+      make_failed("v1/bad", "case-3", FailureKind::rate_limited, "HTTP 429: Rate limit reached"));
+  run.trials.push_back(
+      make_failed("v1/bad", "case-4", FailureKind::timeout, "request timed out after 60000 ms"));
 
   GateResult good;
   good.metric = "contains";

@@ -101,7 +101,8 @@ TEST_CASE("only five distinct errors are shown, with a pointer to the rest")
 TEST_CASE("an error message with newlines or escapes stays on one line")
 {
   RunData run = sample_run();
-  run.trials.push_back(make_failed("v1/bad", "c", FailureKind::http_5xx, "HTTP 502:\n<html>\x1b[31m"));
+  run.trials.push_back(
+      make_failed("v1/bad", "c", FailureKind::http_5xx, "HTTP 502:\n<html>\x1b[31m"));
   const std::string text = terminal(run);
   CHECK(has_line(text, "  1 x http_5xx: HTTP 502: <html> [31m"));
 }
@@ -127,7 +128,8 @@ TEST_CASE("a passed gate is green with colour and plain without")
   CHECK(has_line(terminal(run), "GATE PASSED (1 checks)"));
   const std::string coloured = terminal(run, {true, ""});
   CHECK(coloured.find("\x1b[1;32mGATE PASSED\x1b[0m") != std::string::npos);
-  CHECK(terminal(sample_run(), {true, ""}).find("\x1b[1;31mGATE FAILED\x1b[0m") != std::string::npos);
+  CHECK(terminal(sample_run(), {true, ""}).find("\x1b[1;31mGATE FAILED\x1b[0m") !=
+        std::string::npos);
 }
 
 TEST_CASE("a run without gate rules says so and the run line omits an empty DB path")
@@ -174,7 +176,8 @@ TEST_CASE("long candidate and metric names are elided to keep lines within 100 c
   const std::string long_candidate = "support-prompt-with-a-very-long-name/" + std::string(40, 'p');
   const std::string long_metric = "answer-similarity-against-the-reference-" + std::string(30, 'm');
   run.info.candidates.push_back({long_candidate, "x", "y"});
-  run.trials.push_back(make_trial(long_candidate, "case-0", {make_score(long_metric, 0.25, false)}));
+  run.trials.push_back(
+      make_trial(long_candidate, "case-0", {make_score(long_metric, 0.25, false)}));
   const std::string text = terminal(run);
   CHECK(text.find(long_candidate) == std::string::npos);
   CHECK(text.find(long_metric) == std::string::npos);
@@ -189,5 +192,6 @@ TEST_CASE("a run with no scores at all says so instead of printing an empty tabl
   run.trials = {make_failed("v1/bad", "c", FailureKind::network, "connection refused")};
   const std::string text = terminal(run);
   CHECK(has_line(text, "no scores"));
-  CHECK(has_line(text, "v1/bad: 1 trial, 1 failed: 1 network; mean latency 0 ms; tokens 0 in, 0 out"));
+  CHECK(has_line(text,
+                 "v1/bad: 1 trial, 1 failed: 1 network; mean latency 0 ms; tokens 0 in, 0 out"));
 }

@@ -157,7 +157,8 @@ TEST_CASE("a metric without scores fails the rule, naming why")
   CHECK(verdict.results[1].check == "max_error_rate");
   CHECK(verdict.results[1].observed == 1.0);
   CHECK_FALSE(verdict.results[1].passed);
-  CHECK(verdict.results[2].message == "no scores for metric 'x' on v1/claude (metric not evaluated)");
+  CHECK(verdict.results[2].message ==
+        "no scores for metric 'x' on v1/claude (metric not evaluated)");
   CHECK(verdict.results[4].message == "no scores for metric 'x' on v1/empty (no trials)");
 }
 

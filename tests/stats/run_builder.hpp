@@ -63,8 +63,8 @@ inline void add_pass_fail(RunData& run, const std::string& candidate, const std:
 {
   for (int i = 0; i < n; ++i) {
     const bool pass = i < passes;
-    run.trials.push_back(ok_trial(candidate, "c" + std::to_string(i),
-                                  {score(metric, pass ? 1.0 : 0.0, pass)}));
+    run.trials.push_back(
+        ok_trial(candidate, "c" + std::to_string(i), {score(metric, pass ? 1.0 : 0.0, pass)}));
   }
 }
 

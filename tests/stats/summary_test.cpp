@@ -12,10 +12,15 @@ RunData mixed_run()
 {
   RunData run = run_with({"v1/gpt", "v2/gpt"});
   // Trials arrive interleaved and v2 first: summaries still follow run order.
-  run.trials.push_back(ok_trial("v2/gpt", "a", {score("similarity", 0.5, false), score("contains", 1, true)}, 300));
-  run.trials.push_back(ok_trial("v1/gpt", "a", {score("contains", 1, true), score("similarity", 0.9, true)}, 100));
-  run.trials.push_back(ok_trial("v1/gpt", "b", {score("contains", 0, false), score("similarity", 0.7, false)}, 200));
-  run.trials.push_back(ok_trial("v1/gpt", "c", {score("contains", 0, false, "bad regex"), score("similarity", 0.8, true)}, 300));
+  run.trials.push_back(
+      ok_trial("v2/gpt", "a", {score("similarity", 0.5, false), score("contains", 1, true)}, 300));
+  run.trials.push_back(
+      ok_trial("v1/gpt", "a", {score("contains", 1, true), score("similarity", 0.9, true)}, 100));
+  run.trials.push_back(
+      ok_trial("v1/gpt", "b", {score("contains", 0, false), score("similarity", 0.7, false)}, 200));
+  run.trials.push_back(
+      ok_trial("v1/gpt", "c",
+               {score("contains", 0, false, "bad regex"), score("similarity", 0.8, true)}, 300));
   run.trials.push_back(failed_trial("v1/gpt", "d"));
   return run;
 }
@@ -68,7 +73,8 @@ TEST_CASE("failed trials are not part of a metric's n")
 TEST_CASE("a metric whose every score errored has mean zero and pass rate zero")
 {
   RunData run = run_with({"v1/gpt"});
-  run.trials.push_back(ok_trial("v1/gpt", "a", {score("rubric", 0, false, "judge reply unparseable")}));
+  run.trials.push_back(
+      ok_trial("v1/gpt", "a", {score("rubric", 0, false, "judge reply unparseable")}));
   const auto summaries = summarize_metrics(run);
   REQUIRE(summaries.size() == 1);
   CHECK(summaries[0].n == 1);
@@ -77,7 +83,8 @@ TEST_CASE("a metric whose every score errored has mean zero and pass rate zero")
   CHECK(summaries[0].pass_rate == 0.0);
 }
 
-TEST_CASE("candidate summaries count failures, average latency over ok trials and sum tokens and costs")
+TEST_CASE(
+    "candidate summaries count failures, average latency over ok trials and sum tokens and costs")
 {
   RunData run = mixed_run();
   run.trials[1].trial.usage = {10, 5, 15};
@@ -117,7 +124,8 @@ TEST_CASE("a candidate without trials is summarized with zeros")
   CHECK(summaries[1].mean_latency_ms == 0.0);
 }
 
-TEST_CASE("trials of a candidate missing from the run info are still summarized, after the known ones")
+TEST_CASE(
+    "trials of a candidate missing from the run info are still summarized, after the known ones")
 {
   RunData run = run_with({"v1/gpt"});
   run.trials.push_back(ok_trial("v9/stray", "a", {score("contains", 1, true)}));
