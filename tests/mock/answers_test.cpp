@@ -1,0 +1,126 @@
+#include <chrono>
+#include <string>
+
+#include <doctest/doctest.h>
+
+#include "mock/answers.hpp"
+#include "mock_test_support.hpp"
+
+using namespace evalgate;
+using evalgate::mock::AnswerBook;
+using evalgate::test::fixture;
+
+namespace {
+
+std::string reply_of(const AnswerBook& book, const std::string& model, const std::string& text)
+{
+  const std::string* reply = book.match(model, text);
+  return reply == nullptr ? "<none>" : *reply;
+}
+
+} // namespace
+
+TEST_CASE("answers from a JSONL file match per model by substring or pattern, first match winning")
+{
+  auto book = AnswerBook::load(fixture("answers.jsonl"));
+  REQUIRE_MESSAGE(book.has_value(), (book ? "" : book.error().str()));
+  CHECK(book->size() == 5);
+  CHECK(reply_of(*book, "support-v1", "I want a refund now") == "Refunds take 5 days.");
+  CHECK(reply_of(*book, "other-model", "I want a refund now") == "Any model: refunds are possible.");
+  CHECK(reply_of(*book, "support-v1", "hello there") == "Hello from support.");
+  CHECK(reply_of(*book, "support-v1", "well, hello") == "<none>");
+  CHECK(reply_of(*book, "other-model", "hello there") == "<none>");
+  CHECK(reply_of(*book, "other-model", "where is order #1234?") == "Your order is on its way.");
+  CHECK(reply_of(*book, "catch-all", "anything at all") == "I answer everything.");
+}
+
+TEST_CASE("answers from a JSON array keep their order")
+{
+  auto book = AnswerBook::load(fixture("answers.json"));
+  REQUIRE(book.has_value());
+  CHECK(reply_of(*book, "m", "What is the capital of France?") == "Paris");
+  CHECK(reply_of(*book, "m", "What is the capital of Peru?") == "Some capital");
+  CHECK(reply_of(*book, "m", "What is the weather?") == "<none>");
+}
+
+TEST_CASE("an answers rule without a reply is reported with its file and line")
+{
+  const std::string path = fixture("missing_reply.jsonl");
+  auto book = AnswerBook::load(path);
+  REQUIRE_FALSE(book.has_value());
+  CHECK(book.error().category == ErrorCategory::data);
+  CHECK(book.error().str() == path + ":3: rule needs 'reply' (a string)");
+}
+
+TEST_CASE("an invalid pattern in a JSON array is reported at the line of its element")
+{
+  const std::string path = fixture("bad_pattern.json");
+  auto book = AnswerBook::load(path);
+  REQUIRE_FALSE(book.has_value());
+  CHECK(book.error().location.line == 3);
+  CHECK(book.error().str().rfind(path + ":3: invalid 'pattern' \"(unclosed\": ", 0) == 0);
+}
+
+TEST_CASE("answers rules with unknown keys, wrong types or two matchers are refused")
+{
+  auto unknown = AnswerBook::parse("{\"reply\": \"a\", \"contans\": \"x\"}\n", "answers.jsonl");
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().str() ==
+        "answers.jsonl:1: unknown key 'contans' (expected model, contains, pattern, reply or comment)");
+
+  auto both = AnswerBook::parse("\n{\"reply\": \"a\", \"contains\": \"x\", \"pattern\": \"y\"}", "answers.jsonl");
+  REQUIRE_FALSE(both.has_value());
+  CHECK(both.error().str() == "answers.jsonl:2: rule has both 'contains' and 'pattern'; use one");
+
+  auto model = AnswerBook::parse("[{\"reply\": \"a\", \"model\": 4}]", "answers.json");
+  REQUIRE_FALSE(model.has_value());
+  CHECK(model.error().str() == "answers.json:1: 'model' must be a string");
+
+  auto not_object = AnswerBook::parse("[\n  {\"reply\": \"a\"},\n  \"just text\"\n]", "answers.json");
+  REQUIRE_FALSE(not_object.has_value());
+  CHECK(not_object.error().str() ==
+        "answers.json:3: rule must be a JSON object with 'reply' and optionally 'model', 'contains' or 'pattern'");
+}
+
+TEST_CASE("invalid JSON in an answers file is reported with line and column")
+{
+  auto jsonl = AnswerBook::parse("{\"reply\": \"a\"}\n{oops}\n", "answers.jsonl");
+  REQUIRE_FALSE(jsonl.has_value());
+  CHECK(jsonl.error().location.line == 2);
+  CHECK(jsonl.error().str().rfind("answers.jsonl:2:2: invalid JSON: ", 0) == 0);
+
+  auto array = AnswerBook::parse("[\n  {\"reply\": \"a\"},\n  {\"reply\": }\n]", "answers.json");
+  REQUIRE_FALSE(array.has_value());
+  CHECK(array.error().str().rfind("answers.json:3:13: invalid JSON: ", 0) == 0);
+}
+
+TEST_CASE("a missing answers file is named in the error")
+{
+  auto book = AnswerBook::load("/nonexistent/answers.jsonl");
+  REQUIRE_FALSE(book.has_value());
+  CHECK(book.error().str() == "/nonexistent/answers.jsonl: cannot read answers file: No such file or directory");
+}
+
+TEST_CASE("an empty answers file has no rules and matches nothing")
+{
+  auto book = AnswerBook::parse("  \n\n", "answers.jsonl");
+  REQUIRE(book.has_value());
+  CHECK(book->size() == 0);
+  CHECK(book->match("m", "hi") == nullptr);
+}
+
+TEST_CASE("matching stays fast with a few thousand rules")
+{
+  std::string text;
+  for (int i = 0; i < 3000; ++i) {
+    text += "{\"contains\": \"[needle-" + std::to_string(i) + "]\", \"reply\": \"r" + std::to_string(i) + "\"}\n";
+  }
+  auto book = AnswerBook::parse(text, "many.jsonl");
+  REQUIRE(book.has_value());
+  const auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 200; ++i) {
+    CHECK(reply_of(*book, "m", "a haystack with [needle-2999] in it") == "r2999");
+  }
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  CHECK(elapsed < std::chrono::milliseconds(500));
+}

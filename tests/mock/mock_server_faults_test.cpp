@@ -1,0 +1,162 @@
+#include <chrono>
+#include <thread>
+
+#include <doctest/doctest.h>
+
+#include "mock_test_support.hpp"
+#include "test_http_client.hpp"
+
+using namespace evalgate;
+using evalgate::test::chat_body;
+using evalgate::test::RunningMock;
+using evalgate::test::TestHttpClient;
+using evalgate::test::TestReply;
+using Json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+MockOptions with_fault(MockFault fault)
+{
+  MockOptions options;
+  options.faults.push_back({fault, 1.0});
+  return options;
+}
+
+std::optional<TestReply> post_chat(TestHttpClient& client) { return client.Post("/v1/chat/completions", chat_body("m", "hi"), "application/json"); }
+
+} // namespace
+
+TEST_CASE("a 401 fault answers with the invalid API key error")
+{
+  RunningMock mock(with_fault(MockFault::http_401));
+  TestHttpClient client("127.0.0.1", mock.port());
+  auto res = post_chat(client);
+  REQUIRE(res);
+  CHECK(res->status == 401);
+  CHECK(Json::parse(res->body)["error"]["code"] == "invalid_api_key");
+}
+
+TEST_CASE("a 429 fault carries retry-after only when configured")
+{
+  MockOptions options = with_fault(MockFault::http_429);
+  options.retry_after_s = 2;
+  RunningMock with_header(options);
+  TestHttpClient client("127.0.0.1", with_header.port());
+  auto res = post_chat(client);
+  REQUIRE(res);
+  CHECK(res->status == 429);
+  CHECK(res->get_header_value("retry-after") == "2");
+  const Json error = Json::parse(res->body)["error"];
+  CHECK(error["type"] == "rate_limit_error");
+  CHECK(error["code"] == "rate_limit_exceeded");
+
+  RunningMock without_header(with_fault(MockFault::http_429));
+  TestHttpClient plain("127.0.0.1", without_header.port());
+  auto bare = post_chat(plain);
+  REQUIRE(bare);
+  CHECK(bare->status == 429);
+  CHECK_FALSE(bare->has_header("retry-after"));
+}
+
+TEST_CASE("5xx faults answer with their status in the OpenAI error shape")
+{
+  for (const auto& [fault, status, type] :
+       {std::tuple{MockFault::http_500, 500, "server_error"}, std::tuple{MockFault::http_503, 503, "server_error"},
+        std::tuple{MockFault::http_529, 529, "overloaded_error"}}) {
+    RunningMock mock(with_fault(fault));
+    TestHttpClient client("127.0.0.1", mock.port());
+    auto res = post_chat(client);
+    REQUIRE(res);
+    CHECK(res->status == status);
+    const Json error = Json::parse(res->body)["error"];
+    CHECK(error["type"] == type);
+    CHECK(error["message"].is_string());
+    CHECK(error["code"].is_string());
+  }
+}
+
+TEST_CASE("a malformed fault sends a 200 whose body is not JSON")
+{
+  RunningMock mock(with_fault(MockFault::malformed));
+  TestHttpClient client("127.0.0.1", mock.port());
+  auto res = post_chat(client);
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  CHECK_FALSE(res->body.empty());
+  CHECK_FALSE(Json::accept(res->body));
+}
+
+TEST_CASE("a reset fault drops the connection without an answer")
+{
+  RunningMock mock(with_fault(MockFault::reset));
+  TestHttpClient client("127.0.0.1", mock.port());
+  auto res = post_chat(client);
+  CHECK_FALSE(res);
+  CHECK(mock.stats()["faults"]["reset"] == 1);
+}
+
+TEST_CASE("a timeout fault holds the request, then closes without an answer")
+{
+  MockOptions options = with_fault(MockFault::timeout);
+  options.timeout_hang_ms = 150;
+  RunningMock mock(options);
+  TestHttpClient client("127.0.0.1", mock.port());
+  client.set_read_timeout(3, 0);
+  const auto start = Clock::now();
+  auto res = post_chat(client);
+  const auto elapsed = Clock::now() - start;
+  CHECK_FALSE(res);
+  CHECK(elapsed >= std::chrono::milliseconds(150));
+  CHECK(elapsed < std::chrono::milliseconds(2500));
+}
+
+TEST_CASE("stop returns quickly while a timeout fault is holding a request")
+{
+  MockOptions options = with_fault(MockFault::timeout);
+  options.timeout_hang_ms = 60000;
+  RunningMock mock(options);
+  std::thread caller([port = mock.port()] {
+    TestHttpClient client("127.0.0.1", port);
+    client.set_read_timeout(30, 0);
+    auto res = post_chat(client);
+    CHECK_FALSE(res);
+  });
+  for (int i = 0; i < 200 && mock.stats()["faults"].value("timeout", 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  REQUIRE(mock.stats()["faults"]["timeout"] == 1);
+  const auto start = Clock::now();
+  mock.server().stop();
+  CHECK(Clock::now() - start < std::chrono::milliseconds(1000));
+  caller.join();
+}
+
+TEST_CASE("faults are counted in /stats and never hit the monitoring routes")
+{
+  MockOptions options = with_fault(MockFault::http_503);
+  RunningMock mock(options);
+  TestHttpClient client("127.0.0.1", mock.port());
+  for (int i = 0; i < 3; ++i) {
+    REQUIRE(post_chat(client));
+  }
+  auto health = client.Get("/health");
+  REQUIRE(health);
+  CHECK(health->status == 200);
+  auto res = client.Get("/stats");
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  const Json stats = Json::parse(res->body);
+  CHECK(stats["requests"] == 3);
+  CHECK(stats["faults"]["503"] == 3);
+  CHECK(stats["status"]["503"] == 3);
+}
+
+TEST_CASE("fault probabilities are checked when the server is created")
+{
+  MockOptions options;
+  options.faults.push_back({MockFault::http_429, 1.5});
+  auto created = MockServer::create(options);
+  REQUIRE_FALSE(created.has_value());
+  CHECK(created.error().str() == "fault 429 probability must be in [0,1]");
+}
