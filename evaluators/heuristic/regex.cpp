@@ -1,13 +1,14 @@
 // regex: std::regex_search with an ECMAScript pattern; `flags` "i" ignores case, "m" makes ^ and $
 // match at line breaks. A pattern without placeholders is compiled once at build time (a bad one
 // is a config error); a templated one is compiled per case (a bad one is an errored score).
-#include <regex>
-
 #include "evaluators/heuristic/heuristic.hpp"
+#include "evaluators/heuristic/regex_search.hpp"
 #include "evaluators/score.hpp"
 #include "evaluators/spec_reader.hpp"
 #include "evaluators/templated.hpp"
 #include "evaluators/text.hpp"
+
+#include <regex>
 
 namespace evalgate {
 
@@ -51,14 +52,12 @@ private:
   Score match(const std::regex& re, const std::string& pattern, const std::string& output) const
   {
     const std::string shown = "/" + pattern + "/" + m_flags_text;
-    bool found = false;
-    try {
-      found = std::regex_search(output, re);
-    } catch (const std::regex_error& e) {
-      // Catastrophic patterns hit the library's complexity limit: a score error, not a verdict.
-      return errored_score(m_threshold, "regex " + shown + " could not run: " + e.what());
+    auto found = safe_regex_search(output, re);
+    if (!found) {
+      // Too long, or the library's complexity limit: a score error, not a verdict.
+      return errored_score(m_threshold, "regex " + shown + " could not run: " + found.error().message);
     }
-    if (found) {
+    if (*found) {
       return binary_score(true, m_threshold, "matches " + shown);
     }
     return binary_score(false, m_threshold, "expected to match " + shown + " — got " + in_quotes(output));

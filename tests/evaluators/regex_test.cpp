@@ -63,3 +63,20 @@ TEST_CASE("a templated regex with a missing variable is an errored score")
   Score s = score_output({{"type", "regex"}, {"value", "{{p}}"}}, "x");
   CHECK(s.error == "value: missing variable 'p'");
 }
+
+TEST_CASE("regex searches long outputs without exhausting the stack")
+{
+  const std::string output = std::string(200 * 1024, 'a') + "end";
+  Score s = score_output({{"type", "regex"}, {"value", "(.|\\n)*end"}}, output);
+  CHECK(s.pass);
+  CHECK_FALSE(s.errored());
+}
+
+TEST_CASE("an output too long for a regex search is an errored score")
+{
+  const std::string output(300000, 'a');
+  Score s = score_output({{"type", "regex"}, {"value", "a.*b"}}, output);
+  CHECK(s.errored());
+  CHECK_FALSE(s.pass);
+  CHECK(s.error == "regex /a.*b/ could not run: output too long for regex search (300000 bytes > 262144)");
+}
