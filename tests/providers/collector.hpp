@@ -13,10 +13,9 @@ template <typename T> class Collector {
 public:
   void add(T value)
   {
-    {
-      std::lock_guard lock(m_mutex);
-      m_values.push_back(std::move(value));
-    }
+    // Notify under the lock: the waiting test may destroy the collector as soon as it wakes.
+    std::lock_guard lock(m_mutex);
+    m_values.push_back(std::move(value));
     m_changed.notify_all();
   }
 

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <mutex>
 #include <set>
 #include <thread>
 
@@ -210,17 +211,23 @@ TEST_CASE("sixty-four concurrent calls from several threads all complete once")
   ScopedEnv key(k_key_env, k_key);
   LoopbackServer server;
   std::atomic<int> hits{0};
+  std::mutex failed_mutex;
+  std::set<std::string> failed_once;
   server.post("/v1/chat/completions", [&](const TestRequest& req, TestResponse& res) {
-    // Every third first attempt fails, so retries run concurrently with fresh calls.
-    const int n = hits++;
-    if (n % 3 == 0 && n < 64) {
-      res.status = 503;
-      res.set_content(R"({"error":"busy"})", "application/json");
-      return;
-    }
+    ++hits;
     const auto body = Json::parse(req.body);
+    const auto question_text = body["messages"][0]["content"].get<std::string>();
+    // Every third question fails its first attempt, so retries run concurrently with fresh calls.
+    if (std::stoi(question_text.substr(1)) % 3 == 0) {
+      std::lock_guard lock(failed_mutex);
+      if (failed_once.insert(question_text).second) {
+        res.status = 503;
+        res.set_content(R"({"error":"busy"})", "application/json");
+        return;
+      }
+    }
     Json answer = Json::parse(read_fixture("openai_chat_ok.json"));
-    answer["choices"][0]["message"]["content"] = body["messages"][0]["content"];
+    answer["choices"][0]["message"]["content"] = question_text;
     res.set_content(answer.dump(), "application/json");
   });
   server.start();
@@ -248,6 +255,7 @@ TEST_CASE("sixty-four concurrent calls from several threads all complete once")
   }
   CHECK(answers.size() == 64);
   CHECK(done.size() == 64);
+  CHECK(hits == 64 + 22);
 }
 
 TEST_CASE("cancelling the transport ends pending calls without retrying them")
