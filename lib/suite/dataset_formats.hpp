@@ -1,0 +1,34 @@
+#pragma once
+// suite/dataset_formats: the per-format halves of read_dataset (dataset_reader.hpp). Each reader
+// turns its rows into field objects and hands them to make_case, which lifts the reserved fields.
+// Internal to the suite module.
+
+#include <istream>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+
+namespace evalgate::suite_detail {
+
+// Where a dataset's rows come from, for errors, default ids and Case.dataset.
+struct DatasetSource {
+  std::string display; // the path as written in the suite
+  std::string stem;    // file name without extension: default ids are "<stem>-<row>"
+};
+
+// Lifts id, expected, context, tags, metadata and evaluators out of one row's fields. Every field
+// but `evaluators` stays in vars. `csv` = values are strings, so `metadata` and `evaluators`
+// cells are parsed as JSON. Errors are category data at `where`.
+Result<Case> make_case(Json fields, const DatasetSource& source, long row, const Location& where, bool csv);
+
+// One JSON object per line; row = physical line number; blank lines skipped; BOM tolerated.
+Result<std::vector<Case>> read_jsonl(std::istream& in, const DatasetSource& source);
+// RFC 4180 with a header; row = record number with the header as row 1.
+Result<std::vector<Case>> read_csv(std::istream& in, const DatasetSource& source);
+// A JSON array of objects (`json`) or a YAML list of mappings; row = 1-based element index,
+// locations are line:column.
+Result<std::vector<Case>> read_tree(const std::string& text, const DatasetSource& source, bool json);
+
+} // namespace evalgate::suite_detail
