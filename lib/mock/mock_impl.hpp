@@ -53,6 +53,8 @@ struct MockServer::Impl {
   void accept_loop();
   void add_connection(int fd);
   void serve(std::uint64_t id, int fd);
+  // Answers requests until the connection ends; true when it must end with a reset.
+  bool serve_requests(int fd);
   void finish(std::uint64_t id, int fd, bool reset);
   void reap();
   void stop();

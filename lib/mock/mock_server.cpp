@@ -177,8 +177,18 @@ void MockServer::Impl::add_connection(int fd)
 
 void MockServer::Impl::serve(std::uint64_t id, int fd)
 {
-  HttpConnection connection(fd);
   bool reset = false;
+  try {
+    reset = serve_requests(fd);
+  } catch (const std::exception&) {
+    // Out of memory for a huge body, most likely: drop this connection, keep the server.
+  }
+  finish(id, fd, reset);
+}
+
+bool MockServer::Impl::serve_requests(int fd)
+{
+  HttpConnection connection(fd);
   for (;;) {
     HttpRequest request;
     const mock::ReadResult read = connection.read_request(request);
@@ -206,8 +216,7 @@ void MockServer::Impl::serve(std::uint64_t id, int fd)
       break;
     }
     if (outcome.action == Action::reset) {
-      reset = true;
-      break;
+      return true;
     }
     if (outcome.action == Action::hang) {
       wait_or_stop(options.timeout_hang_ms);
@@ -221,7 +230,7 @@ void MockServer::Impl::serve(std::uint64_t id, int fd)
       break;
     }
   }
-  finish(id, fd, reset);
+  return false;
 }
 
 void MockServer::Impl::finish(std::uint64_t id, int fd, bool reset)
