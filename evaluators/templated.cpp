@@ -182,6 +182,9 @@ Result<TemplatedText> read_templated_text(const SpecReader& reader, std::string_
     return fail(value.error());
   }
   const Json& json = **value;
+  if (json.is_string() && json.get_ref<const std::string&>().empty()) {
+    return reader.key_error(key, "must not be empty");
+  }
   if (json.is_number()) {
     return TemplatedText::make(reader, key, std::string(key), json.dump());
   }
@@ -190,6 +193,15 @@ Result<TemplatedText> read_templated_text(const SpecReader& reader, std::string_
     return fail(text.error());
   }
   return TemplatedText::make(reader, key, std::string(key), std::move(*text));
+}
+
+Result<std::string> render_needle(const TemplatedText& text, const Json& vars)
+{
+  auto rendered = text.render(vars);
+  if (rendered && rendered->empty()) {
+    return fail(ErrorCategory::data, std::string(text.label()) + ": rendered to an empty string");
+  }
+  return rendered;
 }
 
 } // namespace evalgate

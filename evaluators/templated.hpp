@@ -24,6 +24,7 @@ public:
   Result<std::string> render(const Json& vars) const;
   bool templated() const { return m_templated; }
   const std::string& text() const { return m_text; }
+  const std::string& label() const { return m_label; }
 
 private:
   std::string m_label;
@@ -55,6 +56,12 @@ namespace evalgate {
 // Reads required key `key` as a templated text. Numbers are accepted as their text (YAML reads
 // `value: 42` as a number); other types fail with "must be a string, got ...". `what` explains the
 // key in the missing-key error: "evaluator 'contains' needs 'value' (the text to look for)".
+// An empty text is rejected ("must not be empty"): every caller looks for it in the output, where
+// "" is always found.
 Result<TemplatedText> read_templated_text(const SpecReader& reader, std::string_view key, std::string_view what);
+
+// render() for texts that are looked for in the output: rendering to "" is an error too
+// ("value: rendered to an empty string"), since "" would be found in every output.
+Result<std::string> render_needle(const TemplatedText& text, const Json& vars);
 
 } // namespace evalgate

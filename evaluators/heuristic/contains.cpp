@@ -15,7 +15,7 @@ public:
 
   Score evaluate(const EvalInput& input) const override
   {
-    auto needle = m_value.render(input.test_case.vars);
+    auto needle = render_needle(m_value, input.test_case.vars);
     if (!needle) {
       return errored_score(m_threshold, needle.error().message);
     }

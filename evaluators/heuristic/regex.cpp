@@ -37,7 +37,7 @@ public:
     if (!m_pattern.templated()) {
       return match(m_compiled, m_pattern.text(), input.trial.output);
     }
-    auto pattern = m_pattern.render(input.test_case.vars);
+    auto pattern = render_needle(m_pattern, input.test_case.vars);
     if (!pattern) {
       return errored_score(m_threshold, pattern.error().message);
     }

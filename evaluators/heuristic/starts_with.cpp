@@ -15,7 +15,7 @@ public:
 
   Score evaluate(const EvalInput& input) const override
   {
-    auto prefix = m_value.render(input.test_case.vars);
+    auto prefix = render_needle(m_value, input.test_case.vars);
     if (!prefix) {
       return errored_score(m_threshold, prefix.error().message);
     }

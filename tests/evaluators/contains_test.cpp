@@ -100,3 +100,13 @@ TEST_CASE("an unbalanced placeholder is a config error at load")
         "evalgate.yaml:7:5: evaluator 'contains' key 'value' has a bad placeholder: unbalanced '{{' at offset 1: "
         "no closing '}}'");
 }
+
+TEST_CASE("an empty value is rejected because every output contains it")
+{
+  CHECK(build_error({{"type", "contains"}, {"value", ""}}) ==
+        "evalgate.yaml:7:5: evaluator 'contains' key 'value' must not be empty");
+  Score s = score_output({{"type", "starts-with"}, {"value", "{{greeting}}"}}, "Hi", {{"greeting", ""}});
+  CHECK(s.errored());
+  CHECK_FALSE(s.pass);
+  CHECK(s.error == "value: rendered to an empty string");
+}
