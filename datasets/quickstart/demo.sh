@@ -25,11 +25,12 @@ if [ -z "$port" ]; then
   exit 1
 fi
 echo "demo: mock provider on 127.0.0.1:$port (offline, no API key)"
-echo "demo: evalgate run $here/evalgate.yaml"
+db="$PWD/.evalgate/demo.db"
+echo "demo: evalgate run $here/evalgate.yaml --db $db"
 echo
 
 set +e
-EVALGATE_MOCK_PORT=$port "$evalgate" run "$here/evalgate.yaml" --db "$work/demo.db"
+EVALGATE_MOCK_PORT=$port "$evalgate" run "$here/evalgate.yaml" --db "$db"
 code=$?
 set -e
 
@@ -37,6 +38,7 @@ echo
 case $code in
   1) echo "demo: OK: evalgate exited 1 because the gate caught the regressing candidate (support/candidate)."
      echo "demo: in CI that exit code blocks the merge; 0 would mean every gate rule passed."
+     echo "demo: explore the stored run: $evalgate show latest --db $db"
      exit 0 ;;
   0) echo "demo: unexpected: the gate passed, the regressing candidate was not caught" >&2; exit 1 ;;
   *) echo "demo: evalgate failed with exit code $code" >&2; exit 1 ;;

@@ -145,9 +145,8 @@ public:
 private:
   void finish_trial(const TrialTask& task, CallResult result)
   {
-    const bool interrupted = m_options.stop_requested != nullptr && m_options.stop_requested->load();
-    if (result.failure != FailureKind::none && interrupted) {
-      // Cancelled by Ctrl-C: not a provider failure; a resume runs it again.
+    if (result.failure != FailureKind::none && stopping()) {
+      // Cancelled by Ctrl-C or by an early stop: not evidence about the provider; a resume runs it again.
       release();
       return;
     }

@@ -148,11 +148,12 @@ TEST_CASE("an unrecoverable 401 stops the run early with one clear message and e
 TEST_CASE("an invalid suite exits 2 with the location before any request")
 {
   Harness h;
-  h.dir().write("bad.yaml", "name: x\nprompts:\n  - id: p\n    text: hi\nproviders:\n  - id: a\n    type: opnai\n");
+  h.dir().write("bad.yaml", "name: x\nprompts:\n  - id: p\n    text: hi\nproviders:\n  - id: a\n    type: opnai\n"
+                           "datasets: [golden.jsonl]\n");
   auto r = h.evalgate({"run", "bad.yaml", "--db", h.db(), "--no-progress"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("bad.yaml:7:") != std::string::npos);
-  CHECK(r.err.find("did you mean 'openai'") != std::string::npos);
+  CHECK(r.err == "evalgate: bad.yaml:7:11: unknown provider type 'opnai', did you mean 'openai'? "
+                 "expected one of: field, openai\n");
   CHECK(h.mock_stats()["requests"].get<int>() == 0);
   auto v = h.evalgate({"validate", "bad.yaml"});
   CHECK(v.exit_code == 2);
