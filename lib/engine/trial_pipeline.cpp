@@ -1,0 +1,170 @@
+#include "engine/trial_pipeline.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <thread>
+
+#include "evaluators/registry.hpp"
+
+namespace evalgate {
+
+namespace {
+
+// After this many consecutive non-retryable failures with no success, a provider is taken to be
+// misconfigured (bad key, unknown model): the run stops with one message instead of thousands.
+constexpr int k_fatal_streak = 5;
+
+bool is_fatal_kind(FailureKind kind) { return kind == FailureKind::http_4xx || kind == FailureKind::config; }
+
+Score guarded_evaluate(const BoundEvaluator& bound, const EvalInput& input)
+{
+  try {
+    Score score = bound.evaluator->evaluate(input);
+    score.metric = bound.metric;
+    return score;
+  } catch (const std::exception& e) {
+    Score score;
+    score.metric = bound.metric;
+    score.error = std::string("internal error in evaluator: ") + e.what();
+    return score;
+  }
+}
+
+Trial trial_from(const TrialTask& task, CallResult result)
+{
+  Trial trial;
+  trial.candidate_id = task.candidate->id;
+  trial.case_id = task.test_case->id;
+  trial.repeat_index = task.repeat_index;
+  trial.output = std::move(result.text);
+  trial.latency_ms = result.latency_ms;
+  trial.usage = result.usage;
+  trial.attempts = result.attempts;
+  trial.failure = result.failure;
+  trial.error = std::move(result.error);
+  return trial;
+}
+
+} // namespace
+
+Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs)
+{
+  EvaluatorList list;
+  for (const auto& spec : specs) {
+    auto made = make_evaluator(spec);
+    if (!made) {
+      return fail(made.error());
+    }
+    list.push_back({spec.name.empty() ? spec.type : spec.name, std::move(made).value()});
+  }
+  return list;
+}
+
+TrialPipeline::TrialPipeline(const RunOptions& options, RunObserver& observer, TrialWriter& writer,
+                             EvaluatorList defaults, std::vector<EvaluatorList> per_case)
+  : m_options(options), m_observer(observer), m_writer(writer), m_defaults(std::move(defaults)),
+    m_per_case(std::move(per_case)), m_pool(std::max(1u, std::thread::hardware_concurrency()))
+{
+}
+
+bool TrialPipeline::stopping() const
+{
+  return m_abort.load() || (m_options.stop_requested != nullptr && m_options.stop_requested->load());
+}
+
+std::string TrialPipeline::abort_message() const
+{
+  std::lock_guard lock(m_mutex);
+  return m_abort_message;
+}
+
+bool TrialPipeline::acquire_slot(int limit)
+{
+  std::unique_lock lock(m_mutex);
+  // Timed waits: the stop flag is set from a signal handler, which cannot notify.
+  while (m_in_flight >= limit && !stopping()) {
+    m_slot_freed.wait_for(lock, std::chrono::milliseconds(50));
+  }
+  if (stopping()) {
+    return false;
+  }
+  ++m_in_flight;
+  return true;
+}
+
+void TrialPipeline::complete(const TrialTask& task, CallResult result)
+{
+  m_pool.post([this, task, result = std::move(result)]() mutable { finish_trial(task, std::move(result)); });
+}
+
+void TrialPipeline::wait_all()
+{
+  std::unique_lock lock(m_mutex);
+  m_slot_freed.wait(lock, [this] { return m_in_flight == 0; });
+  lock.unlock();
+  m_pool.wait_idle();
+}
+
+void TrialPipeline::finish_trial(const TrialTask& task, CallResult result)
+{
+  if (result.failure != FailureKind::none && stopping()) {
+    // Cancelled by Ctrl-C or by an early stop: not evidence about the provider; a resume runs it again.
+    release();
+    return;
+  }
+  ScoredTrial scored;
+  scored.trial = trial_from(task, std::move(result));
+  const Trial& trial = scored.trial;
+  if (trial.ok()) {
+    const EvalInput input{*task.test_case, trial};
+    for (const auto& bound : m_defaults) {
+      scored.scores.push_back(guarded_evaluate(bound, input));
+    }
+    for (const auto& bound : m_per_case[task.case_index]) {
+      scored.scores.push_back(guarded_evaluate(bound, input));
+    }
+  }
+  track_provider_health(task.candidate->provider_id, trial);
+  {
+    std::lock_guard lock(m_observer_mutex);
+    ++m_progress.done;
+    if (!trial.ok()) {
+      ++m_progress.failed;
+    }
+    m_observer.on_trial(scored, m_progress);
+  }
+  m_writer.push(std::move(scored));
+  release();
+}
+
+void TrialPipeline::track_provider_health(const std::string& provider_id, const Trial& trial)
+{
+  std::lock_guard lock(m_mutex);
+  auto& health = m_health[provider_id];
+  if (trial.ok()) {
+    health.succeeded = true;
+    health.streak = 0;
+    return;
+  }
+  if (health.succeeded || !is_fatal_kind(trial.failure)) {
+    health.streak = 0;
+    return;
+  }
+  if (++health.streak >= k_fatal_streak && !m_abort.load()) {
+    m_abort_message = "provider '" + provider_id + "' failed " + std::to_string(health.streak) +
+                      " trials in a row without a single success (" + failure_kind_name(trial.failure) +
+                      "): " + trial.error + "; stopping the run";
+    m_abort.store(true);
+  }
+}
+
+void TrialPipeline::release()
+{
+  {
+    std::lock_guard lock(m_mutex);
+    --m_in_flight;
+  }
+  m_slot_freed.notify_all();
+}
+
+} // namespace evalgate

@@ -1,0 +1,91 @@
+#pragma once
+// engine/trial_pipeline: what happens to a trial after the runner admits it. Bounds trials in
+// flight (acquire_slot), scores each completed call on a worker pool, streams it to the store
+// writer, reports progress, and stops the run when a provider fails every call (a bad key, an
+// unknown model). Lives for one run_suite call, which calls wait_all() before it ends, so no
+// callback outlives it. complete() may be called from any thread; the rest from the runner's.
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+#include "engine/run_observer.hpp"
+#include "engine/runner.hpp"
+#include "engine/worker_pool.hpp"
+#include "evaluators/evaluator.hpp"
+#include "providers/model_client.hpp"
+#include "store/trial_writer.hpp"
+
+namespace evalgate {
+
+struct BoundEvaluator {
+  std::string metric;
+  std::unique_ptr<Evaluator> evaluator;
+};
+
+using EvaluatorList = std::vector<BoundEvaluator>;
+
+// Builds every evaluator of `specs` (already validated when the suite was loaded).
+Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs);
+
+struct TrialTask {
+  const Candidate* candidate;
+  const Prompt* prompt;
+  const Case* test_case;
+  std::size_t case_index; // into per_case evaluators
+  int repeat_index;
+};
+
+class TrialPipeline {
+public:
+  // `per_case[i]` are the extra evaluators of the suite's case i.
+  TrialPipeline(const RunOptions& options, RunObserver& observer, TrialWriter& writer, EvaluatorList defaults,
+                std::vector<EvaluatorList> per_case);
+
+  RunProgress& progress() { return m_progress; }
+
+  // True once Ctrl-C was pressed or a provider was found to fail every call.
+  bool stopping() const;
+  bool aborted() const { return m_abort.load(); }
+  std::string abort_message() const;
+
+  // Blocks until fewer than `limit` trials are in flight; false (no slot taken) when stopping.
+  bool acquire_slot(int limit);
+  // Hands a finished call over for scoring and storing; releases its slot when done.
+  void complete(const TrialTask& task, CallResult result);
+  // Blocks until every admitted trial has been scored and pushed to the writer.
+  void wait_all();
+
+private:
+  struct ProviderHealth {
+    bool succeeded = false;
+    int streak = 0;
+  };
+
+  void finish_trial(const TrialTask& task, CallResult result);
+  void track_provider_health(const std::string& provider_id, const Trial& trial);
+  void release();
+
+  const RunOptions& m_options;
+  RunObserver& m_observer;
+  TrialWriter& m_writer;
+  const EvaluatorList m_defaults;
+  const std::vector<EvaluatorList> m_per_case;
+  mutable std::mutex m_mutex;
+  std::condition_variable m_slot_freed;
+  int m_in_flight = 0;
+  std::map<std::string, ProviderHealth> m_health;
+  std::atomic<bool> m_abort{false};
+  std::string m_abort_message;
+  std::mutex m_observer_mutex;
+  RunProgress m_progress;
+  WorkerPool m_pool; // last member: destroyed, and so drained, first
+};
+
+} // namespace evalgate
