@@ -1,0 +1,185 @@
+#include <doctest/doctest.h>
+
+#include <atomic>
+
+#include "engine/run_checks.hpp"
+#include "engine/runner.hpp"
+#include "engine/worker_pool.hpp"
+#include "store/store.hpp"
+#include "temp_dir.hpp"
+
+using namespace evalgate;
+
+namespace {
+
+// A suite scored from a case field: no provider call, so the engine runs offline.
+Suite field_suite(int cases, int repeat)
+{
+  Suite suite;
+  suite.name = "field-suite";
+  suite.path = "suite.yaml";
+  suite.prompts.push_back({"p", {{"user", "{{question}}"}}, false, {}});
+  ProviderSpec provider;
+  provider.id = "recorded";
+  provider.type = "field";
+  provider.field = "answer";
+  suite.providers.push_back(provider);
+  for (int i = 1; i <= cases; ++i) {
+    Case c;
+    c.id = "c" + std::to_string(i);
+    c.row = i;
+    c.vars = {{"question", "q" + std::to_string(i)}, {"answer", i % 2 == 0 ? "yes, refund" : "no"}};
+    if (i == 1) {
+      c.evaluators.push_back({"equals", "exact", Json{{"type", "equals"}, {"value", "no"}}, {}});
+    }
+    suite.cases.push_back(c);
+  }
+  suite.evaluators.push_back({"contains", "refund", Json{{"type", "contains"}, {"value", "refund"}}, {}});
+  suite.gate.push_back({"refund", "", std::nullopt, 0.4, std::nullopt, {}});
+  suite.repeat = repeat;
+  suite.concurrency = 3;
+  return suite;
+}
+
+struct CountingObserver : RunObserver {
+  std::atomic<int> trials{0};
+  RunProgress last;
+  void on_trial(const ScoredTrial&, const RunProgress& progress) override
+  {
+    ++trials;
+    last = progress;
+  }
+};
+
+} // namespace
+
+TEST_CASE("a field-provider suite runs offline, scores default and per-case evaluators, and gates")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  CountingObserver observer;
+  auto outcome = run_suite(field_suite(10, 2), options, observer);
+  REQUIRE(outcome);
+  CHECK(outcome->verdict == RunVerdict::passed);
+  CHECK(observer.trials == 20);
+  CHECK(observer.last.done == 20);
+
+  auto store = Store::open(options.db_path);
+  REQUIRE(store);
+  auto run = (*store)->load_run(outcome->run_id);
+  REQUIRE(run);
+  CHECK(run->info.status == RunStatus::completed);
+  CHECK(run->info.verdict == "pass");
+  REQUIRE(run->trials.size() == 20);
+  for (const auto& t : run->trials) {
+    CHECK(t.trial.ok());
+    CHECK(t.trial.attempts == 0);
+    const bool first_case = t.trial.case_id == "c1";
+    REQUIRE(t.scores.size() == (first_case ? 2u : 1u));
+    CHECK(t.scores[0].metric == "refund");
+    if (first_case) {
+      CHECK(t.scores[1].metric == "exact");
+      CHECK(t.scores[1].pass);
+    }
+  }
+}
+
+TEST_CASE("a gate the run misses gives the gate_failed verdict and exit code 1")
+{
+  evalgate::testing::TempDir dir;
+  Suite suite = field_suite(4, 1);
+  suite.gate[0].min_pass_rate = 0.9;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  auto outcome = run_suite(suite, options, quiet);
+  REQUIRE(outcome);
+  CHECK(outcome->verdict == RunVerdict::gate_failed);
+  CHECK(exit_code_for(outcome->verdict) == 1);
+}
+
+TEST_CASE("a missing case field fails its trials and too many failures is an infrastructure failure")
+{
+  evalgate::testing::TempDir dir;
+  Suite suite = field_suite(4, 1);
+  suite.providers[0].field = "nope";
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  auto outcome = run_suite(suite, options, quiet);
+  REQUIRE(outcome);
+  CHECK(outcome->verdict == RunVerdict::infrastructure_failed);
+  CHECK(exit_code_for(outcome->verdict) == 3);
+  CHECK(outcome->infrastructure_message.find("failed") != std::string::npos);
+}
+
+TEST_CASE("a stop requested before the first trial ends the run as interrupted with nothing stored")
+{
+  evalgate::testing::TempDir dir;
+  std::atomic<bool> stop{true};
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  options.stop_requested = &stop;
+  RunObserver quiet;
+  auto outcome = run_suite(field_suite(5, 1), options, quiet);
+  REQUIRE(outcome);
+  CHECK(outcome->verdict == RunVerdict::interrupted);
+  CHECK(exit_code_for(outcome->verdict) == 130);
+  auto store = Store::open(options.db_path);
+  REQUIRE(store);
+  auto run = (*store)->load_run(outcome->run_id);
+  REQUIRE(run);
+  CHECK(run->trials.empty());
+  CHECK(run->info.status == RunStatus::interrupted);
+
+  stop = false;
+  options.resume_run_id = outcome->run_id;
+  auto resumed = run_suite(field_suite(5, 1), options, quiet);
+  REQUIRE(resumed);
+  CHECK(resumed->run_id == outcome->run_id);
+  CHECK(resumed->progress.total == 5);
+  CHECK((*store)->load_run(outcome->run_id)->trials.size() == 5);
+}
+
+TEST_CASE("resuming with a suite whose cases changed is refused with the reason")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  auto first = run_suite(field_suite(3, 1), options, quiet);
+  REQUIRE(first);
+  options.resume_run_id = first->run_id;
+  auto resumed = run_suite(field_suite(4, 1), options, quiet);
+  REQUIRE_FALSE(resumed);
+  CHECK(resumed.error().message ==
+        "cannot resume run " + first->run_id + ": the run has 3 cases, the suite now has 4");
+}
+
+TEST_CASE("the infrastructure check names the failure rate, the limit and the most common error")
+{
+  RunData run;
+  for (int i = 0; i < 10; ++i) {
+    ScoredTrial t;
+    if (i < 3) {
+      t.trial.failure = FailureKind::http_5xx;
+      t.trial.error = "HTTP 500: boom";
+    }
+    run.trials.push_back(t);
+  }
+  CHECK(infrastructure_problem(run, 0.5).empty());
+  CHECK(infrastructure_problem(run, 0.1) ==
+        "30.0% of trials failed (3/10, max_error_rate 0.10); most common error (3x): HTTP 500: boom");
+}
+
+TEST_CASE("the worker pool runs every posted job and wait_idle waits for them")
+{
+  std::atomic<int> count{0};
+  WorkerPool pool(3);
+  for (int i = 0; i < 1000; ++i) {
+    pool.post([&count] { ++count; });
+  }
+  pool.wait_idle();
+  CHECK(count == 1000);
+}
