@@ -24,7 +24,9 @@ Outcome respond(HttpResponse response, bool counted = true)
 Outcome method_not_allowed(const HttpRequest& request, const char* allowed)
 {
   HttpResponse response =
-    mock::error_response(405, "Method " + request.method + " is not allowed for " + request.path + "; use " + allowed + ".",
+    mock::error_response(405,
+                         "Method " + request.method + " is not allowed for " + request.path + "; use " +
+                           allowed + ".",
                          "invalid_request_error", "method_not_allowed");
   response.headers.emplace_back("Allow", allowed);
   return respond(std::move(response));

@@ -39,10 +39,12 @@ HttpResponse protocol_error(const mock::ReadResult& read)
 {
   switch (read.outcome) {
   case ReadOutcome::length_required:
-    return mock::error_response(411, "Send the request body with a Content-Length header (chunked bodies are not supported).",
-                                "invalid_request_error", "length_required");
+    return mock::error_response(
+      411, "Send the request body with a Content-Length header (chunked bodies are not supported).",
+      "invalid_request_error", "length_required");
   case ReadOutcome::too_large:
-    return mock::error_response(413, "Request body larger than 64 MiB.", "invalid_request_error", "payload_too_large");
+    return mock::error_response(413, "Request body larger than 64 MiB.", "invalid_request_error",
+                                "payload_too_large");
   default:
     return mock::error_response(400, "Malformed HTTP request: " + read.error + ".", "invalid_request_error",
                                 "bad_request");

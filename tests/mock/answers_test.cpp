@@ -117,10 +117,16 @@ TEST_CASE("matching stays fast with a few thousand rules")
   }
   auto book = AnswerBook::parse(text, "many.jsonl");
   REQUIRE(book.has_value());
+  const std::string text_with_last = "a haystack with [needle-2999] in it";
+  int found = 0;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < 200; ++i) {
-    CHECK(reply_of(*book, "m", "a haystack with [needle-2999] in it") == "r2999");
+    found += book->match("m", text_with_last) != nullptr ? 1 : 0;
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
-  CHECK(elapsed < std::chrono::milliseconds(500));
+  CHECK(found == 200);
+  CHECK(reply_of(*book, "m", text_with_last) == "r2999");
+  // ~600k substring checks take a few ms; the bound only catches a pathological slowdown, even
+  // under sanitizers.
+  CHECK(elapsed < std::chrono::milliseconds(2000));
 }

@@ -85,7 +85,8 @@ TEST_CASE("keep-alive serves pipelined requests in order and Connection: close e
   RunningMock mock;
   const int fd = connect_raw(mock.port());
   REQUIRE(fd >= 0);
-  send_raw(fd, post("/v1/chat/completions", chat_body("m", "first")) + post("/v1/chat/completions", chat_body("m", "second")) +
+  send_raw(fd, post("/v1/chat/completions", chat_body("m", "first")) +
+                 post("/v1/chat/completions", chat_body("m", "second")) +
                  post("/v1/chat/completions", chat_body("m", "third"), "Connection: close\r\n"));
   const std::string replies = read_raw(fd); // returns at EOF: the server closed after the third
   ::close(fd);

@@ -23,7 +23,10 @@ MockOptions with_fault(MockFault fault)
   return options;
 }
 
-std::optional<TestReply> post_chat(TestHttpClient& client) { return client.Post("/v1/chat/completions", chat_body("m", "hi"), "application/json"); }
+std::optional<TestReply> post_chat(TestHttpClient& client)
+{
+  return client.Post("/v1/chat/completions", chat_body("m", "hi"), "application/json");
+}
 
 } // namespace
 

@@ -203,8 +203,9 @@ TEST_CASE("a required API key is enforced without echoing what was sent")
   auto none = client.Post("/v1/chat/completions", chat_body("m", "hi"), "application/json");
   REQUIRE(none);
   CHECK(none->status == 401);
-  CHECK(Json::parse(none->body) ==
-        Json::parse(R"({"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}})"));
+  CHECK(Json::parse(none->body) == Json::parse(R"({"error": {"message": "Incorrect API key provided.",
+                                                         "type": "invalid_request_error",
+                                                         "code": "invalid_api_key"}})"));
 
   auto wrong = client.Post("/v1/chat/completions", {{"Authorization", "Bearer sk-wrong-key-123"}}, chat_body("m", "hi"),
                            "application/json");
@@ -267,5 +268,6 @@ TEST_CASE("the server binds the port it is given and refuses one already taken")
   options.port = first.port();
   auto second = MockServer::create(options);
   REQUIRE_FALSE(second.has_value());
-  CHECK(second.error().str() == "cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": Address already in use");
+  CHECK(second.error().str() ==
+        "cannot listen on 127.0.0.1:" + std::to_string(first.port()) + ": Address already in use");
 }
