@@ -44,8 +44,7 @@ Result<void> check_all(const SpecReader& reader, std::string_view key, const Jso
   return {};
 }
 
-// The variable's JSON value when `text` is exactly one placeholder, else nullptr. Mirrors
-// render_template's lookup (the whole name first, then a dotted path), which core does not expose.
+// The variable's JSON value when `text` is exactly one placeholder, else nullptr.
 const Json* whole_placeholder(const std::string& text, const Json& vars)
 {
   if (text.size() < 4 || text.compare(0, 2, "{{") != 0 || text.find("}}") != text.size() - 2) {
@@ -55,31 +54,7 @@ const Json* whole_placeholder(const std::string& text, const Json& vars)
   if (!names || names->size() != 1) {
     return nullptr;
   }
-  const std::string& name = names->front();
-  if (!vars.is_object()) {
-    return nullptr;
-  }
-  if (auto it = vars.find(name); it != vars.end()) {
-    return &*it;
-  }
-  const Json* node = &vars;
-  std::size_t start = 0;
-  while (true) {
-    const std::size_t dot = name.find('.', start);
-    const std::string part = name.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
-    if (!node->is_object()) {
-      return nullptr;
-    }
-    auto it = node->find(part);
-    if (it == node->end()) {
-      return nullptr;
-    }
-    node = &*it;
-    if (dot == std::string::npos) {
-      return node;
-    }
-    start = dot + 1;
-  }
+  return lookup_variable(vars, names->front());
 }
 
 Result<Json> render_json(const Json& value, const Json& vars, const std::string& label)

@@ -15,7 +15,9 @@ std::string_view trim(std::string_view s)
   return s;
 }
 
-const Json* lookup(const Json& vars, std::string_view name)
+} // namespace
+
+const Json* lookup_variable(const Json& vars, std::string_view name)
 {
   if (!vars.is_object()) {
     return nullptr;
@@ -44,6 +46,8 @@ const Json* lookup(const Json& vars, std::string_view name)
   }
   return nullptr;
 }
+
+namespace {
 
 // Calls on_text(text) and on_var(name, offset) in order; returns an error for unbalanced braces.
 template <typename OnText, typename OnVar>
@@ -89,7 +93,7 @@ Result<std::string> render_template(std::string_view text, const Json& vars)
   auto status = scan(
     text, [&](std::string_view piece) { out.append(piece); },
     [&](std::string_view name, std::size_t) -> Result<void> {
-      const Json* value = lookup(vars, name);
+      const Json* value = lookup_variable(vars, name);
       if (value == nullptr) {
         return fail(ErrorCategory::data, "missing variable '" + std::string(name) + "'");
       }

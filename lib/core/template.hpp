@@ -19,6 +19,10 @@ Result<std::string> render_template(std::string_view text, const Json& vars);
 // The distinct placeholder names in order of first appearance, or an error for unbalanced braces.
 Result<std::vector<std::string>> template_variables(std::string_view text);
 
+// The value a placeholder name refers to in `vars` (the whole name as a key first, then a dotted
+// path into objects), or nullptr when there is none. The pointer is into `vars`.
+const Json* lookup_variable(const Json& vars, std::string_view name);
+
 // True when text contains a `{{`: lets callers skip rendering plain strings.
 bool has_placeholders(std::string_view text);
 
