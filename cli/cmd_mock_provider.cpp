@@ -69,6 +69,9 @@ Command mock_provider_command()
             app.add_option("--fault", flags->faults,
                            "Inject KIND:PROBABILITY (401, 429, 500, 503, 529, timeout, malformed, reset); repeatable");
             app.add_option("--retry-after", o.retry_after_s, "Seconds sent in retry-after on injected 429s");
+            app.add_option("--timeout-hang-ms", o.timeout_hang_ms,
+                           "How long a 'timeout' fault holds a request before closing it")
+              ->capture_default_str();
             app.add_option("--seed", o.seed, "Seed of the fault draws")->capture_default_str();
             app.add_option("--require-key", o.required_api_key,
                            "Answer 401 unless requests carry 'Authorization: Bearer KEY'");
