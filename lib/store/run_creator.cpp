@@ -1,0 +1,191 @@
+// Store::create_run: a new run's runs, candidates and cases rows in one transaction.
+
+#include <chrono>
+#include <map>
+#include <utility>
+
+#include "store/run_id.hpp"
+#include "store/store.hpp"
+#include "store/store_impl.hpp"
+
+namespace evalgate {
+
+using store_detail::in_context;
+using store_detail::to_json_text;
+
+namespace {
+
+Result<void> check_unique_ids(const RunInfo& info, const std::vector<Case>& cases)
+{
+  std::map<std::string, std::size_t> seen;
+  for (std::size_t i = 0; i < info.candidates.size(); ++i) {
+    auto [it, fresh] = seen.emplace(info.candidates[i].id, i);
+    if (!fresh) {
+      return fail(ErrorCategory::data, "candidate id '" + info.candidates[i].id + "' appears twice (positions " +
+                                         std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                                         "); candidate ids must be unique within a run");
+    }
+  }
+  seen.clear();
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    auto [it, fresh] = seen.emplace(cases[i].id, i);
+    if (!fresh) {
+      return fail(ErrorCategory::data, "case id '" + cases[i].id + "' appears twice (positions " +
+                                         std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
+                                         "); case ids must be unique within a run");
+    }
+  }
+  return {};
+}
+
+Json evaluators_json(const std::vector<EvaluatorSpec>& evaluators)
+{
+  Json out = Json::array();
+  for (const EvaluatorSpec& spec : evaluators) {
+    out.push_back(Json{{"type", spec.type}, {"name", spec.name}, {"config", spec.config}});
+  }
+  return out;
+}
+
+// A run id that is not taken yet. Six random hex digits make a clash within one second
+// unlikely; checking makes it impossible.
+Result<std::string> fresh_run_id(sqlite::Db& db, std::chrono::system_clock::time_point now)
+{
+  auto taken = db.prepare("SELECT 1 FROM runs WHERE id = ?1");
+  if (!taken) {
+    return fail(taken.error());
+  }
+  for (int attempt = 0; attempt < 16; ++attempt) {
+    std::string id = new_run_id(now);
+    auto row = taken->bind_text(1, id).step();
+    if (!row) {
+      return fail(row.error());
+    }
+    taken->reset();
+    if (!*row) {
+      return id;
+    }
+  }
+  return fail(ErrorCategory::internal, "could not find a free run id after 16 attempts");
+}
+
+Result<void> insert_run(sqlite::Db& db, const RunInfo& info, const std::string& evalgate_version)
+{
+  auto stmt = db.prepare(
+    "INSERT INTO runs (id, suite_name, suite_path, status, started_at, finished_at, seed, repeat, case_count, "
+    "trial_count, verdict, config, evalgate_version) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+  if (!stmt) {
+    return fail(stmt.error());
+  }
+  // SQLite integers are signed 64-bit; the seed keeps its bits and is cast back on read.
+  return stmt->bind_text(1, info.id)
+    .bind_text(2, info.suite_name)
+    .bind_text(3, info.suite_path)
+    .bind_text(4, run_status_name(info.status))
+    .bind_text(5, info.started_at)
+    .bind_int(6, static_cast<std::int64_t>(info.seed))
+    .bind_int(7, info.repeat)
+    .bind_int(8, info.case_count)
+    .bind_int(9, info.trial_count)
+    .bind_text(10, info.verdict)
+    .bind_text(11, to_json_text(info.config))
+    .bind_text(12, evalgate_version)
+    .run();
+}
+
+Result<void> insert_candidates(sqlite::Db& db, const RunInfo& info)
+{
+  auto stmt = db.prepare(
+    "INSERT INTO candidates (run_id, id, prompt_id, provider_id, position) VALUES (?1, ?2, ?3, ?4, ?5)");
+  if (!stmt) {
+    return fail(stmt.error());
+  }
+  for (std::size_t i = 0; i < info.candidates.size(); ++i) {
+    const Candidate& c = info.candidates[i];
+    auto done = stmt->bind_text(1, info.id)
+                  .bind_text(2, c.id)
+                  .bind_text(3, c.prompt_id)
+                  .bind_text(4, c.provider_id)
+                  .bind_int(5, static_cast<std::int64_t>(i))
+                  .run();
+    if (!done) {
+      return done;
+    }
+  }
+  return {};
+}
+
+Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, const std::vector<Case>& cases)
+{
+  auto stmt = db.prepare("INSERT INTO cases (run_id, id, position, dataset, row, vars, expected, context, tags, "
+                         "metadata, evaluators) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
+  if (!stmt) {
+    return fail(stmt.error());
+  }
+  for (std::size_t i = 0; i < cases.size(); ++i) {
+    const Case& c = cases[i];
+    auto done = stmt->bind_text(1, run_id)
+                  .bind_text(2, c.id)
+                  .bind_int(3, static_cast<std::int64_t>(i))
+                  .bind_text(4, c.dataset)
+                  .bind_int(5, c.row)
+                  .bind_text(6, to_json_text(c.vars))
+                  .bind_optional(7, c.expected)
+                  .bind_text(8, to_json_text(c.context))
+                  .bind_text(9, to_json_text(Json(c.tags)))
+                  .bind_text(10, to_json_text(c.metadata))
+                  .bind_text(11, to_json_text(evaluators_json(c.evaluators)))
+                  .run();
+    if (!done) {
+      return done;
+    }
+  }
+  return {};
+}
+
+} // namespace
+
+Result<void> Store::create_run(RunInfo& info, const std::vector<Case>& cases)
+{
+  if (auto unique = check_unique_ids(info, cases); !unique) {
+    return unique;
+  }
+  sqlite::Db& db = m_impl->db;
+  const std::string what = "cannot create a run in " + m_path;
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) {
+    return fail(in_context(tx.error(), what));
+  }
+
+  const auto now = std::chrono::system_clock::now();
+  auto id = fresh_run_id(db, now);
+  if (!id) {
+    return fail(in_context(id.error(), what));
+  }
+  RunInfo stored = info;
+  stored.id = *id;
+  stored.started_at = iso8601_utc(now);
+  stored.finished_at.clear();
+  stored.case_count = static_cast<std::int64_t>(cases.size());
+  if (stored.trial_count == 0) {
+    stored.trial_count = static_cast<std::int64_t>(stored.candidates.size()) * stored.case_count * stored.repeat;
+  }
+
+  if (auto done = insert_run(db, stored, m_impl->evalgate_version); !done) {
+    return fail(in_context(done.error(), what));
+  }
+  if (auto done = insert_candidates(db, stored); !done) {
+    return fail(in_context(done.error(), what));
+  }
+  if (auto done = insert_cases(db, stored.id, cases); !done) {
+    return fail(in_context(done.error(), what));
+  }
+  if (auto committed = tx->commit(); !committed) {
+    return fail(in_context(committed.error(), what));
+  }
+  info = std::move(stored);
+  return {};
+}
+
+
+} // namespace evalgate
