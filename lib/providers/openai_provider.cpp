@@ -154,6 +154,12 @@ Result<std::shared_ptr<const Provider>> make_openai_provider(const ProviderSpec&
     return fail(ErrorCategory::config, fmt::format("provider '{}' (type openai) needs 'model'", spec.id),
                 spec.location);
   }
+  if (spec.timeout_ms <= 0) {
+    return fail(ErrorCategory::config,
+                fmt::format("provider '{}': timeout_ms must be a positive number of milliseconds, got {}", spec.id,
+                            spec.timeout_ms),
+                spec.location);
+  }
   if (!spec.params.is_null() && !spec.params.is_object()) {
     return fail(ErrorCategory::config,
                 fmt::format("provider '{}': 'params' must be a mapping (temperature, seed, max_tokens, ...)", spec.id),

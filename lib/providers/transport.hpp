@@ -21,7 +21,9 @@ public:
   // including transport failures and timeouts (never throws through the callback path).
   virtual void submit(HttpRequest request, Callback on_done, long delay_ms = 0) = 0;
 
-  // Aborts everything queued or in flight; their callbacks run with transport_error "cancelled".
+  // Aborts everything queued, delayed or in flight at the moment of the call; their callbacks run
+  // (on the I/O thread, shortly after) with transport_error "cancelled" and cancelled = true.
+  // Returns at once, so it is safe to call from a callback; work submitted afterwards is unaffected.
   virtual void cancel_all() = 0;
 };
 
@@ -30,7 +32,11 @@ struct TransportOptions {
   std::string ca_bundle; // empty = system default; maps to CURLOPT_CAINFO
 };
 
-// Starts the I/O thread; the destructor cancels what is left and joins it.
+// Starts the I/O thread; the destructor cancels what is left, runs those callbacks and joins it.
+// Callbacks must not throw; one that does is contained so the other transfers still complete.
+// Per transfer: no redirects followed, http/https only, gzip/br accepted, TCP keep-alive, an empty
+// `Expect:` header, response header names lower-cased. Idle easy handles are pooled (reset, not
+// freed) so connections stay warm. curl_global_init runs once, on the first call.
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options = {});
 
 } // namespace evalgate

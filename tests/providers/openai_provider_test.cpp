@@ -136,6 +136,28 @@ TEST_CASE("openai without a model is a config error")
   CHECK(provider.error().str() == "evalgate.yaml:7:5: provider 'gpt' (type openai) needs 'model'");
 }
 
+TEST_CASE("a non-positive timeout is a config error")
+{
+  ScopedEnv key("OPENAI_API_KEY", "sk-test-0123456789abcdef");
+  auto spec = gpt_spec();
+  spec.timeout_ms = 0;
+  const auto provider = make_openai_provider(spec);
+  REQUIRE_FALSE(provider.has_value());
+  CHECK(provider.error().str() ==
+        "evalgate.yaml:7:5: provider 'gpt': timeout_ms must be a positive number of milliseconds, got 0");
+}
+
+TEST_CASE("params that are not a mapping are a config error")
+{
+  ScopedEnv key("OPENAI_API_KEY", "sk-test-0123456789abcdef");
+  auto spec = gpt_spec();
+  spec.params = Json::array({1, 2});
+  const auto provider = make_openai_provider(spec);
+  REQUIRE_FALSE(provider.has_value());
+  CHECK(provider.error().str() ==
+        "evalgate.yaml:7:5: provider 'gpt': 'params' must be a mapping (temperature, seed, max_tokens, ...)");
+}
+
 TEST_CASE("configuration errors never contain the key")
 {
   ScopedEnv key("OPENAI_API_KEY", "sk-test-0123456789abcdef");
