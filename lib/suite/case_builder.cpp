@@ -162,6 +162,7 @@ Result<Case> make_case(Json fields, const DatasetSource& source, long row, const
     }
     if (metadata->is_object()) {
       out.metadata = *metadata;
+      *it = *metadata; // a CSV cell's JSON text becomes the object, so {{metadata.x}} renders
     }
   }
   if (auto it = fields.find("evaluators"); it != fields.end()) {
