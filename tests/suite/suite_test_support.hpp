@@ -35,7 +35,10 @@ public:
     std::ofstream(target, std::ios::binary) << content;
     return target.string();
   }
-  std::string path(const std::string& relative = "") const { return (m_path / relative).string(); }
+  std::string path(const std::string& relative = "") const
+  {
+    return relative.empty() ? m_path.string() : (m_path / relative).string();
+  }
 
 private:
   std::filesystem::path m_path;
