@@ -14,7 +14,7 @@ namespace {
 
 // An evaluator may name the judge it calls (`provider: grader`); a typo there would otherwise
 // surface only on the first request.
-Result<void> check_judge_reference(const EvaluatorSpec& spec, const Suite& suite)
+Result<void> check_judge_reference(const EvaluatorSpec& spec, const std::vector<ProviderSpec>& suite_judges)
 {
   auto provider = spec.config.find("provider");
   if (provider == spec.config.end() || !provider->is_string()) {
@@ -22,7 +22,7 @@ Result<void> check_judge_reference(const EvaluatorSpec& spec, const Suite& suite
   }
   const std::string id = provider->get<std::string>();
   std::vector<std::string> judges;
-  for (const auto& judge : suite.judges) {
+  for (const auto& judge : suite_judges) {
     judges.push_back(judge.id);
   }
   if (std::find(judges.begin(), judges.end(), id) != judges.end()) {
@@ -57,7 +57,8 @@ Result<void> check_unique_names(const std::vector<EvaluatorSpec>& specs, const s
 
 } // namespace
 
-Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const YAML::Node& node)
+Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const YAML::Node& node,
+                                                    const std::vector<ProviderSpec>& judges)
 {
   std::vector<EvaluatorSpec> specs;
   if (!node.IsSequence()) {
@@ -92,6 +93,9 @@ Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const
       spec.name = name->get<std::string>();
     }
     spec.config = std::move(*config);
+    if (auto ok = check_judge_reference(spec, judges); !ok) {
+      return fail(ok.error());
+    }
     auto built = make_evaluator(spec);
     if (!built) {
       return fail(built.error());
@@ -106,19 +110,14 @@ Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const
 
 Result<void> check_evaluators(const Suite& suite)
 {
-  for (const auto& spec : suite.evaluators) {
-    if (auto ok = check_judge_reference(spec, suite); !ok) {
-      return ok;
-    }
-  }
   for (const auto& test_case : suite.cases) {
     for (const auto& spec : test_case.evaluators) {
+      if (auto ok = check_judge_reference(spec, suite.judges); !ok) {
+        return ok;
+      }
       auto built = make_evaluator(spec);
       if (!built) {
         return fail(built.error());
-      }
-      if (auto ok = check_judge_reference(spec, suite); !ok) {
-        return ok;
       }
     }
     if (auto ok = check_unique_names(test_case.evaluators, "case '" + test_case.id + "'"); !ok) {

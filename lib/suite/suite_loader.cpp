@@ -181,7 +181,7 @@ Result<Suite> parse_document(const SuiteFile& file, const YAML::Node& root)
     }
   }
   if (top->has("evaluators")) {
-    auto evaluators = parse_evaluators(file, top->value("evaluators"));
+    auto evaluators = parse_evaluators(file, top->value("evaluators"), suite.judges);
     if (!evaluators) {
       return fail(evaluators.error());
     }

@@ -27,10 +27,12 @@ Result<std::vector<Prompt>> parse_prompts(const SuiteFile& file, const YAML::Nod
 Result<std::vector<ProviderSpec>> parse_providers(const SuiteFile& file, const YAML::Node& node, const Location& at,
                                                   bool judges);
 
-// `evaluators:`; each is built once with make_evaluator to prove it constructs.
-Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const YAML::Node& node);
+// `evaluators:`; each is built once with make_evaluator to prove it constructs, after checking
+// that a `provider:` it names is one of `judges`.
+Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const YAML::Node& node,
+                                                    const std::vector<ProviderSpec>& judges);
 
-// Validates case-level evaluators (built once each) and the judge each evaluator names.
+// The same checks for case-level evaluators, plus unique metric names within each case.
 Result<void> check_evaluators(const Suite& suite);
 
 // `gate:`, against the metric names and candidate ids the suite declares.
