@@ -174,6 +174,7 @@ Result<RunOutcome> run_suite(const Suite& suite, const RunOptions& options, RunO
     return fail(opened.error());
   }
   Store& store = **opened;
+  store.set_evalgate_version(EVALGATE_VERSION);
   auto start = start_run(store, suite, options, candidates);
   if (!start) {
     return fail(start.error());
