@@ -5,6 +5,11 @@
 // vars; reserved fields id, expected, context, tags, metadata, evaluators are lifted into Case.
 // A malformed row is an error (category data) at "file:row N" (CSV/JSONL) or "file:line:col".
 // `display_path` is what errors and Case.dataset show; `path` is what is opened.
+// Rows: JSONL = physical line number; CSV = record number with the header as row 1; JSON/YAML =
+// 1-based element index (locations are line:col). Default ids are "<display stem>-<row>".
+// Every field but `evaluators` stays in Case.vars. An empty dataset is an error ("no cases").
+// Case ids are not checked for uniqueness here: load_suite does that across all datasets.
+// JSONL and CSV are streamed; JSON and YAML are parsed whole.
 
 #include <string>
 #include <vector>
