@@ -5,7 +5,6 @@
 #include <memory>
 #include <set>
 
-#include "core/env.hpp"
 #include "core/template.hpp"
 #include "engine/run_checks.hpp"
 #include "engine/trial_pipeline.hpp"
@@ -39,15 +38,7 @@ Result<std::map<std::string, std::unique_ptr<ModelClient>>> build_clients(const 
                                                                           Transport& transport)
 {
   std::map<std::string, std::unique_ptr<ModelClient>> clients;
-  for (ProviderSpec spec : suite.providers) {
-    if (!spec.base_url.empty()) {
-      auto expanded = expand_env(spec.base_url);
-      if (!expanded) {
-        return fail(ErrorCategory::config, "provider '" + spec.id + "' base_url: " + expanded.error().message,
-                    spec.location);
-      }
-      spec.base_url = std::move(expanded).value();
-    }
+  for (const ProviderSpec& spec : suite.providers) {
     auto client = make_model_client(spec, transport);
     if (!client) {
       return fail(client.error());
