@@ -4,7 +4,7 @@
 #include <exception>
 
 #include "evaluators/heuristic/heuristic.hpp"
-#include "evaluators/suggest.hpp"
+#include "core/suggest.hpp"
 
 namespace evalgate {
 

@@ -1,5 +1,7 @@
 #include "providers/model_client.hpp"
 
+#include "core/suggest.hpp"
+
 #include <algorithm>
 #include <string_view>
 
@@ -46,24 +48,6 @@ const std::vector<ProviderTypeRow>& provider_table()
   return k_rows;
 }
 
-std::size_t edit_distance(std::string_view a, std::string_view b)
-{
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) {
-    row[j] = j;
-  }
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
-}
-
 std::string known_type_names()
 {
   std::string names;
@@ -81,19 +65,13 @@ Unexpected unknown_type(const ProviderSpec& spec)
                 fmt::format("provider '{}' has no 'type'; known types: {}", spec.id, known_type_names()),
                 spec.location);
   }
-  const char* best = nullptr;
-  std::size_t best_distance = 0;
+  std::vector<std::string> names;
   for (const auto& row : provider_table()) {
-    const auto distance = edit_distance(spec.type, row.info.name);
-    if (best == nullptr || distance < best_distance) {
-      best = row.info.name;
-      best_distance = distance;
-    }
+    names.emplace_back(row.info.name);
   }
-  // Suggest only near misses: a third of the name, at least 2 edits.
-  if (best != nullptr && best_distance <= std::max<std::size_t>(2, spec.type.size() / 3)) {
+  if (auto best = nearest_name(spec.type, names)) {
     return fail(ErrorCategory::config,
-                fmt::format("unknown provider type '{}', did you mean '{}'?", spec.type, best), spec.location);
+                fmt::format("unknown provider type '{}', did you mean '{}'?", spec.type, *best), spec.location);
   }
   return fail(ErrorCategory::config,
               fmt::format("unknown provider type '{}'; known types: {}", spec.type, known_type_names()),

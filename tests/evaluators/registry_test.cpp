@@ -7,7 +7,6 @@
 #include <thread>
 #include <vector>
 
-#include "evaluators/suggest.hpp"
 #include "test_support.hpp"
 
 using namespace evalgate;
@@ -165,12 +164,4 @@ TEST_CASE("one evaluator scores correctly from several threads at once")
     thread.join();
   }
   CHECK(wrong.load() == 0);
-}
-
-TEST_CASE("levenshtein counts single-character edits")
-{
-  CHECK(levenshtein("containz", "contains") == 1);
-  CHECK(levenshtein("", "abc") == 3);
-  CHECK(levenshtein("kitten", "sitting") == 3);
-  CHECK_FALSE(nearest_name("xyz", {"contains", "regex"}).has_value());
 }

@@ -1,4 +1,4 @@
-#include "evaluators/suggest.hpp"
+#include "core/suggest.hpp"
 
 #include <algorithm>
 

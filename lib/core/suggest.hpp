@@ -1,5 +1,6 @@
 #pragma once
-// evaluators/suggest: "did you mean" for misspelt names. Pure functions.
+// core/suggest: "did you mean" for names a user typed (keys, types, metrics, candidates).
+// Pure functions.
 
 #include <cstddef>
 #include <optional>
