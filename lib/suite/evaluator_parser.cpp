@@ -120,7 +120,11 @@ Result<void> check_evaluators(const Suite& suite)
         return fail(built.error());
       }
     }
-    if (auto ok = check_unique_names(test_case.evaluators, "case '" + test_case.id + "'"); !ok) {
+    // A trial is scored by the suite's evaluators and then the case's, so names must be unique
+    // across both: two scores with one metric name would overwrite each other in the store.
+    std::vector<EvaluatorSpec> all = suite.evaluators;
+    all.insert(all.end(), test_case.evaluators.begin(), test_case.evaluators.end());
+    if (auto ok = check_unique_names(all, "case '" + test_case.id + "'"); !ok) {
       return ok;
     }
   }

@@ -61,6 +61,15 @@ TEST_CASE("a case evaluator is validated at load and reported at its row")
         "golden.jsonl:row 2: unknown evaluator type 'containz', did you mean 'contains'?");
 }
 
+TEST_CASE("a case evaluator may not reuse the metric name of a suite evaluator")
+{
+  CHECK(load_error(base_suite(),
+                   "{\"id\": \"a\", \"question\": \"q\", \"keyword\": \"k\", "
+                   "\"evaluators\": [{\"type\": \"contains\", \"value\": \"z\"}]}\n") ==
+        "golden.jsonl:row 1: two evaluators of case 'a' are both named 'contains' (first at evalgate.yaml:12:5); "
+        "give one a distinct 'name'");
+}
+
 TEST_CASE("case evaluators become specs and stay out of vars")
 {
   ScratchDir dir;
