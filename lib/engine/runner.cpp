@@ -1,6 +1,7 @@
 #include "engine/runner.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <set>
@@ -203,8 +204,12 @@ Result<RunOutcome> run_suite(const Suite& suite, const RunOptions& options, RunO
         pipeline.complete(task, std::move(result));
       });
     }
-    if (pipeline.stopping()) {
-      transport->cancel_all();
+    // A retry scheduled just after a cancel would still run (and wait out its backoff), so
+    // cancel again until nothing is in flight.
+    while (!pipeline.wait_in_flight(std::chrono::milliseconds(100))) {
+      if (pipeline.stopping()) {
+        transport->cancel_all();
+      }
     }
     pipeline.wait_all();
     outcome.progress = pipeline.progress();

@@ -97,6 +97,12 @@ void TrialPipeline::complete(const TrialTask& task, CallResult result)
   m_pool.post([this, task, result = std::move(result)]() mutable { finish_trial(task, std::move(result)); });
 }
 
+bool TrialPipeline::wait_in_flight(std::chrono::milliseconds timeout)
+{
+  std::unique_lock lock(m_mutex);
+  return m_slot_freed.wait_for(lock, timeout, [this] { return m_in_flight == 0; });
+}
+
 void TrialPipeline::wait_all()
 {
   std::unique_lock lock(m_mutex);

@@ -6,6 +6,7 @@
 // callback outlives it. complete() may be called from any thread; the rest from the runner's.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <map>
 #include <memory>
@@ -59,6 +60,8 @@ public:
   bool acquire_slot(int limit);
   // Hands a finished call over for scoring and storing; releases its slot when done.
   void complete(const TrialTask& task, CallResult result);
+  // Waits up to `timeout` for every admitted call to come back; true when none is in flight.
+  bool wait_in_flight(std::chrono::milliseconds timeout);
   // Blocks until every admitted trial has been scored and pushed to the writer.
   void wait_all();
 

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <map>
 #include <tuple>
 
@@ -77,4 +78,23 @@ TEST_CASE("an interrupted run exits 130 and resumes to the same result set as an
   CHECK(resumed.exit_code == full.exit_code);
   CHECK(latest_id(h.db()) == run_id);
   CHECK(result_set(h.db(), run_id) == expected);
+}
+
+TEST_CASE("Ctrl-C during long retry backoffs stops the run promptly")
+{
+  MockOptions mock;
+  mock.faults = {{MockFault::http_500, 1.0}};
+  SuiteShape shape;
+  shape.cases = 10;
+  shape.concurrency = 4;
+  shape.retry_base_ms = 20000;
+  Harness h(mock, shape);
+  ProcessOptions interrupt;
+  interrupt.signal_after_ms = 400;
+  const auto start = std::chrono::steady_clock::now();
+  auto r = h.evalgate({"run", "--db", h.db(), "--no-progress"}, interrupt);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  INFO(r.err);
+  CHECK(r.exit_code == 130);
+  CHECK(elapsed < std::chrono::seconds(5));
 }
