@@ -37,19 +37,11 @@ private:
 
 Result<EvaluatorPtr> make_contains_any(const EvaluatorSpec& spec)
 {
-  SpecReader reader(spec);
-  if (auto ok = reader.allow_keys({"value"}); !ok) {
-    return fail(ok.error());
+  auto config = read_needle_config(spec);
+  if (!config) {
+    return fail(config.error());
   }
-  auto needles = Needles::read(reader);
-  if (!needles) {
-    return fail(needles.error());
-  }
-  auto threshold = reader.threshold();
-  if (!threshold) {
-    return fail(threshold.error());
-  }
-  return EvaluatorPtr(std::make_unique<ContainsAny>(std::move(*needles), *threshold));
+  return EvaluatorPtr(std::make_unique<ContainsAny>(std::move(config->needles), config->threshold));
 }
 
 } // namespace evalgate

@@ -75,4 +75,21 @@ Result<std::vector<std::string>> Needles::render(const Json& vars) const
   return out;
 }
 
+Result<NeedleConfig> read_needle_config(const EvaluatorSpec& spec)
+{
+  SpecReader reader(spec);
+  if (auto ok = reader.allow_keys({"value"}); !ok) {
+    return fail(ok.error());
+  }
+  auto needles = Needles::read(reader);
+  if (!needles) {
+    return fail(needles.error());
+  }
+  auto threshold = reader.threshold();
+  if (!threshold) {
+    return fail(threshold.error());
+  }
+  return NeedleConfig{std::move(*needles), *threshold};
+}
+
 } // namespace evalgate

@@ -29,4 +29,12 @@ private:
   bool m_templated = false;
 };
 
+// What contains-any and contains-all are built from: the needles and the threshold, with only
+// `value` allowed beyond the common keys.
+struct NeedleConfig {
+  Needles needles;
+  double threshold;
+};
+Result<NeedleConfig> read_needle_config(const EvaluatorSpec& spec);
+
 } // namespace evalgate
