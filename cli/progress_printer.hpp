@@ -4,7 +4,6 @@
 // second. Used only when stderr is a TTY and --no-progress was not given.
 
 #include <chrono>
-#include <mutex>
 
 #include "engine/run_observer.hpp"
 

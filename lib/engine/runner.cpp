@@ -9,7 +9,6 @@
 #include "core/template.hpp"
 #include "engine/run_checks.hpp"
 #include "engine/trial_pipeline.hpp"
-#include "evaluators/registry.hpp"
 #include "providers/model_client.hpp"
 #include "stats/summary.hpp"
 #include "store/store.hpp"
