@@ -5,13 +5,26 @@
 // (`value: "{{expected}}"`) are rendered per case inside evaluate(); a render failure is an
 // errored score, never a pass.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/types.hpp"
 
 namespace evalgate {
+
+class ModelClient;
+
+// What a factory may need beyond its spec. At suite validation no clients exist yet: judge_ids
+// is filled and `client` is empty (factories check references, not connections). At run time
+// `client(id)` returns the judge's ModelClient (owned by the engine, outliving the evaluator).
+struct EvaluatorContext {
+  std::vector<std::string> judge_ids; // suite `judges:` in order; the first is the default judge
+  std::function<ModelClient*(const std::string& id)> client;
+  std::string base_dir; // the suite's folder: custom judge templates and scripts resolve here
+};
 
 struct EvalInput {
   const Case& test_case;
@@ -23,6 +36,9 @@ public:
   virtual ~Evaluator() = default;
   // Score.metric is filled by the registry wrapper; implementations may leave it empty.
   virtual Score evaluate(const EvalInput& input) const = 0;
+  // True when evaluate() waits on a model (judge, embeddings) or a process: the engine runs it on
+  // a pool sized for waiting rather than on the CPU worker pool.
+  virtual bool calls_model() const { return false; }
 };
 
 } // namespace evalgate

@@ -46,6 +46,8 @@ public:
     return score;
   }
 
+  bool calls_model() const override { return m_inner->calls_model(); }
+
 private:
   std::unique_ptr<Evaluator> m_inner;
   std::string m_metric;
@@ -73,28 +75,35 @@ std::vector<std::string> all_type_names()
   return names;
 }
 
+// Heuristics need only their spec.
+template <Result<std::unique_ptr<Evaluator>> (*make)(const EvaluatorSpec&)>
+Result<std::unique_ptr<Evaluator>> spec_only(const EvaluatorSpec& spec, const EvaluatorContext&)
+{
+  return make(spec);
+}
+
 } // namespace
 
 const std::vector<EvaluatorType>& evaluator_types()
 {
   // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
   static const std::vector<EvaluatorType> k_types = {
-    {"contains", "output contains `value` (case-sensitive)", true, make_contains},
-    {"contains-all", "output contains every string in `value`; score = found / total", true, make_contains_all},
-    {"contains-any", "output contains at least one string in `value`", true, make_contains_any},
-    {"equals", "output equals `value` exactly (non-string values: compared as JSON)", true, make_equals},
-    {"icontains", "output contains `value`, ignoring ASCII case", true, make_icontains},
-    {"is-json", "output parses as strict JSON", true, make_is_json},
-    {"json-field", "output is JSON and the field at `path` equals `value`", true, make_json_field},
-    {"max-latency-ms", "trial latency is at most `value` milliseconds", false, make_max_latency_ms},
-    {"max-length", "output is at most `value` characters (UTF-8 code points)", false, make_max_length},
-    {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m)", true, make_regex},
-    {"starts-with", "output starts with `value`", true, make_starts_with},
+    {"contains", "output contains `value` (case-sensitive)", true, spec_only<make_contains>},
+    {"contains-all", "output contains every string in `value`; score = found / total", true, spec_only<make_contains_all>},
+    {"contains-any", "output contains at least one string in `value`", true, spec_only<make_contains_any>},
+    {"equals", "output equals `value` exactly (non-string values: compared as JSON)", true, spec_only<make_equals>},
+    {"icontains", "output contains `value`, ignoring ASCII case", true, spec_only<make_icontains>},
+    {"is-json", "output parses as strict JSON", true, spec_only<make_is_json>},
+    {"json-field", "output is JSON and the field at `path` equals `value`", true, spec_only<make_json_field>},
+    {"max-latency-ms", "trial latency is at most `value` milliseconds", false, spec_only<make_max_latency_ms>},
+    {"max-length", "output is at most `value` characters (UTF-8 code points)", false, spec_only<make_max_length>},
+    {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m)", true, spec_only<make_regex>},
+    {"starts-with", "output starts with `value`", true, spec_only<make_starts_with>},
   };
   return k_types;
 }
 
-Result<std::unique_ptr<Evaluator>> make_evaluator(const EvaluatorSpec& spec)
+Result<std::unique_ptr<Evaluator>> make_evaluator(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
   std::string_view base = spec.type;
   bool negated = false;
@@ -120,7 +129,7 @@ Result<std::unique_ptr<Evaluator>> make_evaluator(const EvaluatorSpec& spec)
   }
   EvaluatorSpec base_spec = spec;
   base_spec.type = type->name;
-  auto built = type->factory(base_spec);
+  auto built = type->factory(base_spec, context);
   if (!built) {
     return fail(built.error());
   }

@@ -19,7 +19,7 @@ struct EvaluatorType {
   std::string doc; // one line for `evalgate list evaluators`
   bool negatable = true;
   // Builds from the spec (type already stripped of `not-`); errors are config errors at spec.location.
-  std::function<Result<std::unique_ptr<Evaluator>>(const EvaluatorSpec&)> factory;
+  std::function<Result<std::unique_ptr<Evaluator>>(const EvaluatorSpec&, const EvaluatorContext&)> factory;
 };
 
 const std::vector<EvaluatorType>& evaluator_types();
@@ -27,6 +27,6 @@ const std::vector<EvaluatorType>& evaluator_types();
 // Builds the evaluator for `spec`, handling `not-`. The returned evaluator stamps spec.name on
 // every Score. Unknown types fail with "unknown evaluator type 'containz', did you mean
 // 'contains'?" at spec.location.
-Result<std::unique_ptr<Evaluator>> make_evaluator(const EvaluatorSpec& spec);
+Result<std::unique_ptr<Evaluator>> make_evaluator(const EvaluatorSpec& spec, const EvaluatorContext& context = {});
 
 } // namespace evalgate

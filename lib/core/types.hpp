@@ -111,6 +111,9 @@ struct Usage {
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   std::int64_t total_tokens = 0;
+  // Prompt tokens served from the provider's prompt cache, normalised to be *included* in
+  // prompt_tokens (OpenAI/Gemini report them inside; Anthropic's are added on decode).
+  std::int64_t cached_tokens = 0;
 };
 
 // How a provider call failed; stored as text. `none` = the trial has an output.
@@ -126,8 +129,9 @@ struct Trial {
   double latency_ms = 0;
   std::optional<double> ttft_ms;
   Usage usage;
-  double cost_usd = 0;
+  std::optional<double> cost_usd; // nullopt = unknown (model not in the pricing table), never 0
   bool cache_hit = false;
+  std::string provider_id; // the provider that answered: the candidate's, or its fallback's
   int attempts = 0;
   FailureKind failure = FailureKind::none;
   std::string error; // provider's message / transport error; empty when failure == none
@@ -144,6 +148,9 @@ struct Score {
   std::string reason;
   double cost_usd = 0; // judge cost
   std::string error;
+  // Evaluator-specific extras kept with the score (judge mode, template hash, unsupported claims,
+  // evaluator version). A JSON object; empty when there is nothing to add.
+  Json details = Json::object();
 
   bool errored() const { return !error.empty(); }
 };

@@ -34,11 +34,12 @@ Result<std::vector<Message>> render_messages(const Prompt& prompt, const Case& t
   return out;
 }
 
-Result<std::map<std::string, std::unique_ptr<ModelClient>>> build_clients(const Suite& suite,
-                                                                          Transport& transport)
+using ClientMap = std::map<std::string, std::unique_ptr<ModelClient>>;
+
+Result<ClientMap> build_clients(const std::vector<ProviderSpec>& specs, Transport& transport)
 {
-  std::map<std::string, std::unique_ptr<ModelClient>> clients;
-  for (const ProviderSpec& spec : suite.providers) {
+  ClientMap clients;
+  for (const ProviderSpec& spec : specs) {
     auto client = make_model_client(spec, transport);
     if (!client) {
       return fail(client.error());
@@ -117,12 +118,26 @@ std::vector<TrialTask> plan_trials(const Suite& suite, const std::vector<Candida
   return tasks;
 }
 
-Result<std::vector<EvaluatorList>> build_case_evaluators(const Suite& suite)
+EvaluatorContext run_context(const Suite& suite, const ClientMap& judges)
+{
+  EvaluatorContext context;
+  for (const auto& judge : suite.judges) {
+    context.judge_ids.push_back(judge.id);
+  }
+  context.base_dir = suite.base_dir;
+  context.client = [&judges](const std::string& id) -> ModelClient* {
+    auto found = judges.find(id);
+    return found == judges.end() ? nullptr : found->second.get();
+  };
+  return context;
+}
+
+Result<std::vector<EvaluatorList>> build_case_evaluators(const Suite& suite, const EvaluatorContext& context)
 {
   std::vector<EvaluatorList> per_case;
   per_case.reserve(suite.cases.size());
   for (const auto& test_case : suite.cases) {
-    auto own = build_evaluators(test_case.evaluators);
+    auto own = build_evaluators(test_case.evaluators, context);
     if (!own) {
       return fail(own.error());
     }
@@ -147,18 +162,23 @@ int exit_code_for(RunVerdict verdict)
 Result<RunOutcome> run_suite(const Suite& suite, const RunOptions& options, RunObserver& observer)
 {
   const std::vector<Candidate> candidates = suite_candidates(suite);
-  auto defaults = build_evaluators(suite.evaluators);
+  auto transport = make_curl_transport();
+  auto clients = build_clients(suite.providers, *transport);
+  if (!clients) {
+    return fail(clients.error());
+  }
+  auto judges = build_clients(suite.judges, *transport);
+  if (!judges) {
+    return fail(judges.error());
+  }
+  const EvaluatorContext context = run_context(suite, *judges);
+  auto defaults = build_evaluators(suite.evaluators, context);
   if (!defaults) {
     return fail(defaults.error());
   }
-  auto per_case = build_case_evaluators(suite);
+  auto per_case = build_case_evaluators(suite, context);
   if (!per_case) {
     return fail(per_case.error());
-  }
-  auto transport = make_curl_transport();
-  auto clients = build_clients(suite, *transport);
-  if (!clients) {
-    return fail(clients.error());
   }
   auto opened = Store::open(options.db_path);
   if (!opened) {
@@ -179,13 +199,14 @@ Result<RunOutcome> run_suite(const Suite& suite, const RunOptions& options, RunO
   RunOutcome outcome;
   outcome.run_id = info.id;
   {
-    TrialPipeline pipeline(options, observer, **writer, std::move(defaults).value(), std::move(per_case).value());
+    const int limit = std::max(1, options.concurrency > 0 ? options.concurrency : suite.concurrency);
+    TrialPipeline pipeline(options, limit, observer, **writer, std::move(defaults).value(),
+                           std::move(per_case).value());
     const std::vector<TrialTask> tasks = plan_trials(suite, candidates, start->done);
     pipeline.progress().total = static_cast<std::int64_t>(tasks.size());
     pipeline.progress().skipped = static_cast<std::int64_t>(start->done.size());
     observer.on_start(info, pipeline.progress());
 
-    const int limit = std::max(1, options.concurrency > 0 ? options.concurrency : suite.concurrency);
     for (const auto& task : tasks) {
       if (!pipeline.acquire_slot(limit)) {
         break;

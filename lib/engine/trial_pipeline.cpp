@@ -39,6 +39,10 @@ Trial trial_from(const TrialTask& task, CallResult result)
   trial.output = std::move(result.text);
   trial.latency_ms = result.latency_ms;
   trial.usage = result.usage;
+  trial.ttft_ms = result.ttft_ms;
+  trial.cost_usd = result.cost_usd;
+  trial.cache_hit = result.cache_hit;
+  trial.provider_id = result.provider_id.empty() ? task.candidate->provider_id : result.provider_id;
   trial.attempts = result.attempts;
   trial.failure = result.failure;
   trial.error = std::move(result.error);
@@ -47,11 +51,11 @@ Trial trial_from(const TrialTask& task, CallResult result)
 
 } // namespace
 
-Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs)
+Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs, const EvaluatorContext& context)
 {
   EvaluatorList list;
   for (const auto& spec : specs) {
-    auto made = make_evaluator(spec);
+    auto made = make_evaluator(spec, context);
     if (!made) {
       return fail(made.error());
     }
@@ -60,10 +64,33 @@ Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs)
   return list;
 }
 
-TrialPipeline::TrialPipeline(const RunOptions& options, RunObserver& observer, TrialWriter& writer,
+namespace {
+
+bool any_calls_model(const EvaluatorList& defaults, const std::vector<EvaluatorList>& per_case)
+{
+  auto waits = [](const EvaluatorList& list) {
+    return std::any_of(list.begin(), list.end(), [](const BoundEvaluator& b) { return b.evaluator->calls_model(); });
+  };
+  return waits(defaults) || std::any_of(per_case.begin(), per_case.end(), waits);
+}
+
+// Judges and embedding calls block a scoring thread for a network round trip, so with them the
+// pool is sized like the trials in flight; without them, like the CPU.
+std::size_t scoring_threads(int trial_limit, const EvaluatorList& defaults, const std::vector<EvaluatorList>& per_case)
+{
+  const std::size_t cpu = std::max(1u, std::thread::hardware_concurrency());
+  if (!any_calls_model(defaults, per_case)) {
+    return cpu;
+  }
+  return std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, trial_limit)), cpu, 256);
+}
+
+} // namespace
+
+TrialPipeline::TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer, TrialWriter& writer,
                              EvaluatorList defaults, std::vector<EvaluatorList> per_case)
   : m_options(options), m_observer(observer), m_writer(writer), m_defaults(std::move(defaults)),
-    m_per_case(std::move(per_case)), m_pool(std::max(1u, std::thread::hardware_concurrency()))
+    m_per_case(std::move(per_case)), m_pool(scoring_threads(trial_limit, m_defaults, m_per_case))
 {
 }
 

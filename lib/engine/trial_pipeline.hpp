@@ -33,7 +33,7 @@ struct BoundEvaluator {
 using EvaluatorList = std::vector<BoundEvaluator>;
 
 // Builds every evaluator of `specs` (already validated when the suite was loaded).
-Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs);
+Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs, const EvaluatorContext& context);
 
 struct TrialTask {
   const Candidate* candidate;
@@ -45,9 +45,10 @@ struct TrialTask {
 
 class TrialPipeline {
 public:
-  // `per_case[i]` are the extra evaluators of the suite's case i.
-  TrialPipeline(const RunOptions& options, RunObserver& observer, TrialWriter& writer, EvaluatorList defaults,
-                std::vector<EvaluatorList> per_case);
+  // `per_case[i]` are the extra evaluators of the suite's case i. `trial_limit` is the run's bound
+  // on trials in flight (sizes the scoring pool when evaluators wait on models).
+  TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer, TrialWriter& writer,
+                EvaluatorList defaults, std::vector<EvaluatorList> per_case);
 
   RunProgress& progress() { return m_progress; }
 

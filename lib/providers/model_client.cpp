@@ -80,6 +80,14 @@ Unexpected unknown_type(const ProviderSpec& spec)
 
 } // namespace
 
+void ModelClient::embed(const std::vector<std::string>&, EmbedDone done)
+{
+  EmbedResult result;
+  result.failure = FailureKind::config;
+  result.error = "this provider type has no embeddings API";
+  done(std::move(result));
+}
+
 Result<std::unique_ptr<ModelClient>> make_model_client(const ProviderSpec& spec, Transport& transport)
 {
   for (const auto& row : provider_table()) {

@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,16 +25,35 @@ struct CallResult {
   std::string text;
   Usage usage;
   double latency_ms = 0; // first attempt's start to final response, retry waits included
+  std::optional<double> ttft_ms; // streaming only: request start to the first content token
   int attempts = 0;      // HTTP attempts made (0 for providers that make no call)
   FailureKind failure = FailureKind::none;
   std::string error;     // provider's message or transport error, secrets never included
+  std::optional<double> cost_usd; // nullopt = price unknown; 0 only for a priced free call
+  bool cache_hit = false;
+  std::string provider_id; // which configured provider answered (differs when a fallback did)
+  Json raw;                // decoded extras a caller may need (logprobs, tool calls); null if none
+};
+
+struct EmbedResult {
+  std::vector<std::vector<float>> vectors; // one per input text, in order
+  Usage usage;
+  std::optional<double> cost_usd;
+  int attempts = 0;
+  bool cache_hit = false;
+  FailureKind failure = FailureKind::none;
+  std::string error;
 };
 
 class ModelClient {
 public:
   using Done = std::function<void(CallResult)>;
+  using EmbedDone = std::function<void(EmbedResult)>;
   virtual ~ModelClient() = default;
   virtual void complete(const CallInput& input, Done done) = 0;
+  // Embeds `texts` in one call (callers batch). Providers without an embeddings API answer with
+  // failure config and a message naming the provider type.
+  virtual void embed(const std::vector<std::string>& texts, EmbedDone done);
 };
 
 // Validates `spec` (known type, required keys, API key present in the environment when the type

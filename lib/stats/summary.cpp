@@ -111,7 +111,7 @@ std::vector<CandidateSummary> summarize_candidates(const RunData& run)
     }
     s.prompt_tokens += trial.usage.prompt_tokens;
     s.completion_tokens += trial.usage.completion_tokens;
-    s.cost_usd += trial.cost_usd;
+    s.cost_usd += trial.cost_usd.value_or(0);
     for (const Score& score : scored.scores) {
       s.cost_usd += score.cost_usd;
     }

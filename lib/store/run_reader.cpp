@@ -148,7 +148,8 @@ Result<void> read_trials(sqlite::Db& db, const std::string& run_id, std::vector<
   // possible in a hand-edited file) still come back, after the others.
   auto stmt = db.prepare(
     "SELECT t.id, t.candidate_id, t.case_id, t.repeat_index, t.output, t.latency_ms, t.ttft_ms, t.prompt_tokens, "
-    "t.completion_tokens, t.total_tokens, t.cost_usd, t.cache_hit, t.attempts, t.failure, t.error "
+    "t.completion_tokens, t.total_tokens, t.cost_usd, t.cache_hit, t.attempts, t.failure, t.error, t.cost_known, "
+    "t.cached_tokens, t.provider_id "
     "FROM trials t "
     "LEFT JOIN candidates c ON c.run_id = t.run_id AND c.id = t.candidate_id "
     "LEFT JOIN cases k ON k.run_id = t.run_id AND k.id = t.case_id "
@@ -169,8 +170,11 @@ Result<void> read_trials(sqlite::Db& db, const std::string& run_id, std::vector<
     t.output = stmt->text(4);
     t.latency_ms = stmt->real(5);
     t.ttft_ms = stmt->optional_real(6);
-    t.usage = Usage{stmt->integer(7), stmt->integer(8), stmt->integer(9)};
-    t.cost_usd = stmt->real(10);
+    t.usage = Usage{stmt->integer(7), stmt->integer(8), stmt->integer(9), stmt->integer(16)};
+    if (stmt->integer(15) != 0) {
+      t.cost_usd = stmt->real(10);
+    }
+    t.provider_id = stmt->text(17);
     t.cache_hit = stmt->integer(11) != 0;
     t.attempts = static_cast<int>(stmt->integer(12));
     const std::string failure = stmt->text(13);
@@ -189,7 +193,7 @@ Result<void> read_trials(sqlite::Db& db, const std::string& run_id, std::vector<
     return read;
   }
 
-  auto scores = db.prepare("SELECT s.trial_id, s.metric, s.value, s.pass, s.threshold, s.reason, s.cost_usd, s.error "
+  auto scores = db.prepare("SELECT s.trial_id, s.metric, s.value, s.pass, s.threshold, s.reason, s.cost_usd, s.error, s.details "
                            "FROM scores s JOIN trials t ON t.id = s.trial_id "
                            "WHERE t.run_id = ?1 ORDER BY s.trial_id, s.position");
   if (!scores) {
@@ -209,6 +213,10 @@ Result<void> read_trials(sqlite::Db& db, const std::string& run_id, std::vector<
     s.reason = scores->text(5);
     s.cost_usd = scores->real(6);
     s.error = scores->text(7);
+    s.details = Json::parse(scores->text(8), nullptr, false);
+    if (!s.details.is_object()) {
+      s.details = Json::object();
+    }
     trials[found->second].scores.push_back(std::move(s));
     return {};
   });

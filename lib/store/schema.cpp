@@ -160,8 +160,19 @@ CREATE TABLE trace_scores (
 );
 )sql";
 
-constexpr std::array<Migration, 1> k_migrations{{
+// Version 2: what the provider layer and the evaluator catalogue record beyond v1. SQLite cannot
+// relax v1's NOT NULL on trials.cost_usd in place, so an unknown cost is cost_known = 0.
+constexpr const char* k_v2 = R"sql(
+ALTER TABLE trials ADD COLUMN cost_known INTEGER NOT NULL DEFAULT 1;
+ALTER TABLE trials ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE trials ADD COLUMN provider_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE scores ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
+)sql";
+
+constexpr std::array<Migration, 2> k_migrations{{
   {1, k_v1},
+  {2, k_v2},
 }};
 
 static_assert(k_migrations.back().version == k_schema_version,

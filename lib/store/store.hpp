@@ -16,7 +16,7 @@
 
 namespace evalgate {
 
-inline constexpr int k_schema_version = 1;
+inline constexpr int k_schema_version = 2;
 
 struct RunListEntry {
   std::string id;

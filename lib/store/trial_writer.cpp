@@ -28,21 +28,23 @@ constexpr auto k_batch_interval = std::chrono::milliseconds(200);
 // Replaces every value of an existing row: a resumed run overwrites a failed trial in place.
 constexpr const char* k_upsert_trial =
   "INSERT INTO trials (run_id, candidate_id, case_id, repeat_index, output, latency_ms, ttft_ms, prompt_tokens, "
-  "completion_tokens, total_tokens, cost_usd, cache_hit, attempts, failure, error, created_at) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+  "completion_tokens, total_tokens, cost_usd, cache_hit, attempts, failure, error, created_at, cost_known, "
+  "cached_tokens, provider_id) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19) "
   "ON CONFLICT (run_id, candidate_id, case_id, repeat_index) DO UPDATE SET "
   "output = excluded.output, latency_ms = excluded.latency_ms, ttft_ms = excluded.ttft_ms, "
   "prompt_tokens = excluded.prompt_tokens, completion_tokens = excluded.completion_tokens, "
   "total_tokens = excluded.total_tokens, cost_usd = excluded.cost_usd, cache_hit = excluded.cache_hit, "
   "attempts = excluded.attempts, failure = excluded.failure, error = excluded.error, "
-  "created_at = excluded.created_at "
+  "created_at = excluded.created_at, cost_known = excluded.cost_known, cached_tokens = excluded.cached_tokens, "
+  "provider_id = excluded.provider_id "
   "RETURNING id";
 
 constexpr const char* k_clear_scores = "DELETE FROM scores WHERE trial_id = ?1";
 
 constexpr const char* k_insert_score =
-  "INSERT INTO scores (trial_id, metric, position, value, pass, threshold, reason, cost_usd, error) "
-  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+  "INSERT INTO scores (trial_id, metric, position, value, pass, threshold, reason, cost_usd, error, details) "
+  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)";
 
 std::string trials_phrase(std::int64_t count)
 {
@@ -138,12 +140,15 @@ Result<void> TrialWriter::Impl::write_trial(const ScoredTrial& scored, const std
     .bind_int(8, t.usage.prompt_tokens)
     .bind_int(9, t.usage.completion_tokens)
     .bind_int(10, t.usage.total_tokens)
-    .bind_double(11, t.cost_usd)
+    .bind_double(11, t.cost_usd.value_or(0))
     .bind_int(12, t.cache_hit ? 1 : 0)
     .bind_int(13, t.attempts)
     .bind_text(14, failure_kind_name(t.failure))
     .bind_text(15, t.error)
-    .bind_text(16, created_at);
+    .bind_text(16, created_at)
+    .bind_int(17, t.cost_usd ? 1 : 0)
+    .bind_int(18, t.usage.cached_tokens)
+    .bind_text(19, t.provider_id);
   auto row = upsert_trial.step();
   if (!row) {
     upsert_trial.reset();
@@ -178,6 +183,7 @@ Result<void> TrialWriter::Impl::write_trial(const ScoredTrial& scored, const std
                   .bind_text(7, s.reason)
                   .bind_double(8, s.cost_usd)
                   .bind_text(9, s.error)
+                  .bind_text(10, s.details.is_object() ? s.details.dump() : "{}")
                   .run();
     if (!done) {
       return done;

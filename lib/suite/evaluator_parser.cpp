@@ -57,6 +57,16 @@ Result<void> check_unique_names(const std::vector<EvaluatorSpec>& specs, const s
 
 } // namespace
 
+EvaluatorContext validation_context(const std::vector<ProviderSpec>& judges, const std::string& base_dir)
+{
+  EvaluatorContext context;
+  for (const auto& judge : judges) {
+    context.judge_ids.push_back(judge.id);
+  }
+  context.base_dir = base_dir;
+  return context;
+}
+
 Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const YAML::Node& node,
                                                     const std::vector<ProviderSpec>& judges)
 {
@@ -96,7 +106,7 @@ Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const
     if (auto ok = check_judge_reference(spec, judges); !ok) {
       return fail(ok.error());
     }
-    auto built = make_evaluator(spec);
+    auto built = make_evaluator(spec, validation_context(judges, file.base_dir.string()));
     if (!built) {
       return fail(built.error());
     }
@@ -115,7 +125,7 @@ Result<void> check_evaluators(const Suite& suite)
       if (auto ok = check_judge_reference(spec, suite.judges); !ok) {
         return ok;
       }
-      auto built = make_evaluator(spec);
+      auto built = make_evaluator(spec, validation_context(suite.judges, suite.base_dir));
       if (!built) {
         return fail(built.error());
       }

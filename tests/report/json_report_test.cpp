@@ -127,7 +127,7 @@ TEST_CASE("the JSON report lists every trial with its scores, nulls for absent v
   CHECK(first.at("latency_ms").get<double>() == 250);
   CHECK(first.at("ttft_ms").get<double>() == 40);
   CHECK(first.at("usage") ==
-        Json{{"prompt_tokens", 100}, {"completion_tokens", 20}, {"total_tokens", 120}});
+        Json{{"prompt_tokens", 100}, {"completion_tokens", 20}, {"total_tokens", 120}, {"cached_tokens", 0}});
   CHECK(first.at("cost_usd").get<double>() == doctest::Approx(0.001));
   CHECK(first.at("cache_hit") == true);
   CHECK(first.at("attempts") == 1);

@@ -99,6 +99,34 @@ TEST_CASE("writing a trial again replaces the failed row and all of its scores")
   CHECK(count->integer(0) == 2);
 }
 
+TEST_CASE("an unknown cost reads back as unknown, not as zero, beside cached tokens, provider and details")
+{
+  Fixture f;
+  ScoredTrial unpriced = make_trial("v1/gpt", "case-1");
+  unpriced.trial.cost_usd.reset();
+  unpriced.trial.usage.cached_tokens = 4;
+  unpriced.trial.provider_id = "backup";
+  unpriced.scores[1].details = Json{{"mode", "probability-weighted"}};
+  ScoredTrial priced = make_trial("v1/gpt", "case-2");
+  priced.trial.cost_usd = 0.0;
+  {
+    auto writer = f.writer();
+    writer->push(unpriced);
+    writer->push(priced);
+    REQUIRE(writer->finish());
+  }
+  auto run = f.store->load_run(f.run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 2);
+  CHECK_FALSE(run->trials[0].trial.cost_usd.has_value());
+  CHECK(run->trials[0].trial.usage.cached_tokens == 4);
+  CHECK(run->trials[0].trial.provider_id == "backup");
+  CHECK(run->trials[0].scores[1].details == Json{{"mode", "probability-weighted"}});
+  CHECK(run->trials[0].scores[0].details == Json::object());
+  REQUIRE(run->trials[1].trial.cost_usd.has_value());
+  CHECK(*run->trials[1].trial.cost_usd == 0.0);
+}
+
 TEST_CASE("trial keys list stored trials without a failure, so a resume retries failed ones")
 {
   Fixture f(1, 3, 2);
