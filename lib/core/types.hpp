@@ -55,6 +55,12 @@ struct ProviderSpec {
   int max_retries = 4;      // retries after the first attempt
   long retry_base_ms = 500; // backoff base: min(cap, base * 2^n) * U(0.5, 1)
   int max_concurrency = 0;  // 0 = only the suite-wide bound applies
+  // Every other key of the provider block, as written (JSON), keyed by name: the provider layer's
+  // common options (stream, requests_per_minute, fallback, pricing, headers, ...) and the type's
+  // own (deployment, url, command, ...). Which keys are allowed is declared by the provider layer
+  // (providers/model_client.hpp) and checked when the suite loads; values are checked by the
+  // type's factory.
+  Json options = Json::object();
   Location location;
 };
 

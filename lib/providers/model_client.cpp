@@ -40,9 +40,9 @@ struct ProviderTypeRow {
 const std::vector<ProviderTypeRow>& provider_table()
 {
   static const std::vector<ProviderTypeRow> k_rows{
-    {{"openai", "OpenAI Chat Completions or any OpenAI-compatible server (base_url); key from api_key_env"},
+    {{"openai", "OpenAI Chat Completions or any OpenAI-compatible server (base_url); key from api_key_env", {}},
      make_openai},
-    {{"field", "no call: the output is a field of the case (`field:`), for outputs produced elsewhere"},
+    {{"field", "no call: the output is a field of the case (`field:`), for outputs produced elsewhere", {}},
      make_field},
   };
   return k_rows;
@@ -96,6 +96,14 @@ Result<std::unique_ptr<ModelClient>> make_model_client(const ProviderSpec& spec,
     }
   }
   return unknown_type(spec);
+}
+
+const std::vector<const char*>& provider_common_option_keys()
+{
+  // Read by the flow-control, streaming, cost and fallback layers (issue 3); alphabetical.
+  static const std::vector<const char*> k_keys{"fallback",          "headers", "pricing", "requests_per_minute",
+                                               "stream", "tokens_per_minute"};
+  return k_keys;
 }
 
 const std::vector<ProviderTypeInfo>& provider_types()

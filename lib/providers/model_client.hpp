@@ -65,7 +65,12 @@ Result<std::unique_ptr<ModelClient>> make_model_client(const ProviderSpec& spec,
 struct ProviderTypeInfo {
   const char* name;
   const char* doc;
+  std::vector<const char*> option_keys; // keys of this type beyond the common ones (ProviderSpec::options)
 };
 const std::vector<ProviderTypeInfo>& provider_types();
+
+// Option keys every provider type accepts (flow control, streaming, cost, fallback); the suite
+// loader stores them in ProviderSpec::options.
+const std::vector<const char*>& provider_common_option_keys();
 
 } // namespace evalgate

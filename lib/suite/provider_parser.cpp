@@ -17,6 +17,35 @@ const std::vector<std::string> k_provider_keys = {"api_key_env", "base_url", "co
                                                   "id",          "max_retries", "model",     "params",
                                                   "retry_base_ms", "timeout_ms", "type"};
 
+const ProviderTypeInfo* find_type(const std::string& name)
+{
+  for (const auto& info : provider_types()) {
+    if (name == info.name) {
+      return &info;
+    }
+  }
+  return nullptr;
+}
+
+// The keys the provider layer declares for `type` (common ones plus the type's own): their values
+// go to ProviderSpec::options. An unknown type gets only the common ones; it fails just after.
+std::vector<std::string> option_keys(const YAML::Node& node)
+{
+  std::vector<std::string> keys;
+  for (const char* key : provider_common_option_keys()) {
+    keys.emplace_back(key);
+  }
+  const YAML::Node type = node.IsMap() ? node["type"] : YAML::Node();
+  if (type.IsDefined() && type.IsScalar()) {
+    if (const ProviderTypeInfo* info = find_type(type.Scalar())) {
+      for (const char* key : info->option_keys) {
+        keys.emplace_back(key);
+      }
+    }
+  }
+  return keys;
+}
+
 // Hosted chat APIs have no useful default model; a wrong default would silently change results.
 bool needs_model(const std::string& type)
 {
@@ -86,12 +115,25 @@ Result<ProviderSpec> parse_provider(const SuiteFile& file, const YAML::Node& nod
                   "it with api_key_env",
                 at);
   }
-  auto reader = MappingReader::open(file.display, node, std::string("each ") + what, k_provider_keys);
+  const std::vector<std::string> options = option_keys(node);
+  std::vector<std::string> allowed = k_provider_keys;
+  allowed.insert(allowed.end(), options.begin(), options.end());
+  std::sort(allowed.begin(), allowed.end());
+  auto reader = MappingReader::open(file.display, node, std::string("each ") + what, allowed);
   if (!reader) {
     return fail(reader.error());
   }
   ProviderSpec spec;
   spec.location = reader->location();
+  for (const auto& key : options) {
+    if (reader->has(key)) {
+      auto json = to_json(reader->value(key), file.display, ErrorCategory::config);
+      if (!json) {
+        return fail(json.error());
+      }
+      spec.options[key] = std::move(*json);
+    }
+  }
   for (auto [key, out] : {std::pair<const char*, std::string*>{"id", &spec.id},
                           {"type", &spec.type},
                           {"model", &spec.model},

@@ -194,9 +194,32 @@ TEST_CASE("provider numbers are checked")
 
 TEST_CASE("an unknown provider key suggests the nearest")
 {
+  // The allowed keys: the suite's own, plus what the provider layer declares for every type and
+  // for this type.
+  std::vector<std::string> keys = {"api_key_env", "base_url", "concurrency", "field", "id", "max_retries",
+                                   "model",       "params",   "retry_base_ms", "timeout_ms", "type"};
+  keys.insert(keys.end(), provider_common_option_keys().begin(), provider_common_option_keys().end());
+  for (const auto& info : provider_types()) {
+    if (std::string(info.name) == "openai") {
+      keys.insert(keys.end(), info.option_keys.begin(), info.option_keys.end());
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  std::string expected;
+  for (const auto& key : keys) {
+    expected += (expected.empty() ? "" : ", ") + key;
+  }
   CHECK(load_error(with_providers("  - {type: openai, modle: a}\n")) ==
-        "evalgate.yaml:3:20: unknown key 'modle', did you mean 'model'? expected one of: api_key_env, base_url, "
-        "concurrency, field, id, max_retries, model, params, retry_base_ms, timeout_ms, type");
+        "evalgate.yaml:3:20: unknown key 'modle', did you mean 'model'? expected one of: " + expected);
+}
+
+TEST_CASE("the provider layer's option keys are kept, as written, in the spec's options")
+{
+  ScratchDir dir;
+  auto suite = load_text(dir, with_providers("  - type: openai\n    model: m\n    stream: true\n"
+                                             "    requests_per_minute: 600\n"));
+  REQUIRE_MESSAGE(suite, error_text(suite));
+  CHECK(suite->providers[0].options == Json{{"stream", true}, {"requests_per_minute", 600}});
 }
 
 TEST_CASE("params keep YAML scalar types: plain numbers and booleans typed, quoted values strings")
