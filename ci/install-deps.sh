@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config
   libcli11-dev nlohmann-json3-dev libcurl4-openssl-dev libsqlite3-dev libeigen3-dev
   ninja-build libfmt-dev doctest-dev libyaml-cpp-dev libsimdjson-dev libcpp-httplib-dev libssl-dev
+  libxml2-utils
 )
 
 missing=()

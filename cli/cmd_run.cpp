@@ -29,7 +29,7 @@ struct RunFlags {
   std::string resume;
   int concurrency = 0;
   std::uint64_t seed = 42;
-  std::string out;
+  std::vector<std::string> out;
   std::string format = "table";
   bool no_progress = false;
 };
@@ -53,10 +53,8 @@ int execute(const RunFlags& flags)
   if (!format) {
     return report_error(format.error());
   }
-  if (!flags.out.empty()) {
-    if (auto out_format = format_for_path(flags.out); !out_format) {
-      return report_error(out_format.error());
-    }
+  if (auto ok = check_out_paths(flags.out); !ok) {
+    return report_error(ok.error());
   }
   auto path = suite_path_for(flags);
   if (!path) {
@@ -90,10 +88,11 @@ int execute(const RunFlags& flags)
   }
   write_run(std::cout, *run, *format, flags.db);
   std::cout.flush();
-  if (!flags.out.empty()) {
-    if (auto written = write_run_file(flags.out, *run, flags.db); !written) {
-      return report_error(written.error());
-    }
+  if (auto written = write_run_files(flags.out, *run, flags.db); !written) {
+    return report_error(written.error());
+  }
+  if (auto published = publish_to_ci(*run); !published) {
+    return report_error(published.error());
   }
   if (outcome->verdict == RunVerdict::interrupted) {
     std::cerr << "evalgate: interrupted; " << outcome->progress.done << " trials of this invocation stored. "
@@ -119,8 +118,11 @@ Command run_command()
               ->check(CLI::PositiveNumber);
             app.add_option("--seed", flags->seed, "Seed for every random choice, stored with the run")
               ->capture_default_str();
-            app.add_option("--out,-o", flags->out, "Also write the run to FILE (.json)");
-            app.add_option("--format", flags->format, "stdout report: table or json")->capture_default_str();
+            app.add_option("--out,-o", flags->out,
+                           "Also write the run to FILE, format by extension: .json .xml (JUnit) .md .html .csv "
+                           ".txt (repeatable)");
+            app.add_option("--format", flags->format, "stdout report: table, json, junit, markdown, html or csv")
+              ->capture_default_str();
             app.add_flag("--no-progress", flags->no_progress, "No live progress line on stderr");
             return [flags] { return execute(*flags); };
           }};

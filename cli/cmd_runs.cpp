@@ -50,7 +50,8 @@ Command show_command()
             auto flags = std::make_shared<ShowFlags>();
             app.add_option("run", flags->run, "Run id, or latest")->capture_default_str();
             app.add_option("--db", flags->db, "SQLite database for runs")->capture_default_str();
-            app.add_option("--format", flags->format, "table or json")->capture_default_str();
+            app.add_option("--format", flags->format, "table, json, junit, markdown, html or csv")
+              ->capture_default_str();
             return [flags] {
               auto format = parse_format(flags->format, "--format");
               if (!format) {

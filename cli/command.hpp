@@ -26,6 +26,7 @@ Command run_command();
 Command validate_command();
 Command runs_command();
 Command show_command();
+Command export_command();
 Command list_command();
 Command mock_provider_command();
 

@@ -4,32 +4,40 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <iostream>
 
-#include "report/report.hpp"
 #include "store/store.hpp"
 
 namespace evalgate::cli {
 
-Result<OutputFormat> parse_format(const std::string& text, const std::string& flag)
+Result<ReportFormat> parse_format(const std::string& text, const std::string& flag)
 {
-  if (text == "table") {
-    return OutputFormat::table;
+  if (auto format = report_format_from_name(text)) {
+    return *format;
   }
-  if (text == "json") {
-    return OutputFormat::json;
-  }
-  return fail(ErrorCategory::usage, flag + " '" + text + "': expected one of: table, json");
+  return fail(ErrorCategory::usage,
+              flag + " '" + text + "': expected one of: " + report_format_names());
 }
 
-Result<OutputFormat> format_for_path(const std::string& path)
+Result<ReportFormat> format_for_path(const std::string& path)
 {
+  if (auto format = report_format_for_path(path)) {
+    return *format;
+  }
   const auto dot = path.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : path.substr(dot);
-  if (ext == ".json") {
-    return OutputFormat::json;
-  }
   return fail(ErrorCategory::usage, "--out " + path + ": unknown report format '" + ext +
-                                        "'; expected a file ending in .json");
+                                      "'; expected a file ending in .json, .xml (JUnit), .md, .html, .csv or .txt");
+}
+
+Result<void> check_out_paths(const std::vector<std::string>& paths)
+{
+  for (const auto& path : paths) {
+    if (auto format = format_for_path(path); !format) {
+      return fail(format.error());
+    }
+  }
+  return {};
 }
 
 Result<RunData> load_stored_run(const std::string& db_path, const std::string& run_id_or_latest)
@@ -45,16 +53,12 @@ Result<RunData> load_stored_run(const std::string& db_path, const std::string& r
   return (*store)->load_run(*id);
 }
 
-void write_run(std::ostream& out, const RunData& run, OutputFormat format, const std::string& db_path)
+void write_run(std::ostream& out, const RunData& run, ReportFormat format, const std::string& db_path)
 {
-  if (format == OutputFormat::json) {
-    write_json_report(out, run);
-    return;
-  }
   TerminalOptions options;
-  options.color = isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
+  options.color = &out == &std::cout && isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   options.db_path = db_path;
-  write_terminal_report(out, run, options);
+  write_report(out, run, format, options);
 }
 
 Result<void> write_run_file(const std::string& path, const RunData& run, const std::string& db_path)
@@ -71,6 +75,40 @@ Result<void> write_run_file(const std::string& path, const RunData& run, const s
   file.flush();
   if (!file) {
     return fail(ErrorCategory::store, "--out " + path + ": write failed");
+  }
+  return {};
+}
+
+Result<void> write_run_files(const std::vector<std::string>& paths, const RunData& run, const std::string& db_path)
+{
+  for (const auto& path : paths) {
+    if (auto written = write_run_file(path, run, db_path); !written) {
+      return written;
+    }
+  }
+  return {};
+}
+
+Result<void> publish_to_ci(const RunData& run)
+{
+  const char* actions = std::getenv("GITHUB_ACTIONS");
+  if (actions == nullptr || std::string(actions) != "true") {
+    return {};
+  }
+  write_github_annotations(std::cerr, run);
+  const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
+  if (summary == nullptr || *summary == '\0') {
+    return {};
+  }
+  std::ofstream file(summary, std::ios::binary | std::ios::app);
+  if (!file) {
+    return fail(ErrorCategory::usage, std::string("GITHUB_STEP_SUMMARY ") + summary + ": cannot open for appending");
+  }
+  write_markdown_report(file, run);
+  file << "\n";
+  file.flush();
+  if (!file) {
+    return fail(ErrorCategory::store, std::string("GITHUB_STEP_SUMMARY ") + summary + ": write failed");
   }
   return {};
 }

@@ -1,24 +1,31 @@
 #pragma once
 // cli/run_output: loading a stored run and writing it in the format a flag asked for; shared by
-// `run` and `show`.
+// `run`, `show` and `export`.
 
 #include <ostream>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "core/types.hpp"
+#include "report/report.hpp"
 
 namespace evalgate::cli {
 
-enum class OutputFormat { table, json };
-
-// "table" | "json", else a usage error naming the flag.
-Result<OutputFormat> parse_format(const std::string& text, const std::string& flag);
-// --out FILE: the format follows the extension (.json); else a usage error.
-Result<OutputFormat> format_for_path(const std::string& path);
+// A report format name (report_format_names()), else a usage error naming the flag.
+Result<ReportFormat> parse_format(const std::string& text, const std::string& flag);
+// --out FILE: the format follows the extension (.json .xml .md .html .csv .txt); else a usage error.
+Result<ReportFormat> format_for_path(const std::string& path);
+// Checks every --out path up front so a typo fails before the run, not after it.
+Result<void> check_out_paths(const std::vector<std::string>& paths);
 
 Result<RunData> load_stored_run(const std::string& db_path, const std::string& run_id_or_latest);
-void write_run(std::ostream& out, const RunData& run, OutputFormat format, const std::string& db_path);
+void write_run(std::ostream& out, const RunData& run, ReportFormat format, const std::string& db_path);
 Result<void> write_run_file(const std::string& path, const RunData& run, const std::string& db_path);
+Result<void> write_run_files(const std::vector<std::string>& paths, const RunData& run, const std::string& db_path);
+
+// Under GitHub Actions (GITHUB_ACTIONS=true): `::error` annotations for failed gate rules on
+// stderr, and the Markdown report appended to $GITHUB_STEP_SUMMARY when that is set.
+Result<void> publish_to_ci(const RunData& run);
 
 } // namespace evalgate::cli

@@ -2,6 +2,7 @@
 // report/report: renders a stored run for people and machines. Reads RunData (from the store)
 // and stats; never the engine. May use: store, stats, core.
 
+#include <optional>
 #include <ostream>
 #include <string>
 
@@ -21,6 +22,30 @@ void write_terminal_report(std::ostream& out, const RunData& run, const Terminal
 
 // The whole run as one JSON document: info, summaries, gate, every trial with its scores.
 void write_json_report(std::ostream& out, const RunData& run);
+
+// JUnit XML (docs/reports.md): a testsuite per candidate, a testcase per case.
+void write_junit_report(std::ostream& out, const RunData& run);
+// Markdown for PR comments and $GITHUB_STEP_SUMMARY: verdict, metric table, failing scores.
+void write_markdown_report(std::ostream& out, const RunData& run);
+// One self-contained HTML file: summary, sortable tables, score histograms, per-case drill-down.
+void write_html_report(std::ostream& out, const RunData& run);
+// CSV, one row per trial × metric.
+void write_csv_report(std::ostream& out, const RunData& run);
+
+// GitHub Actions `::error` workflow commands, one per distinct failed gate rule.
+void write_github_annotations(std::ostream& out, const RunData& run);
+
+enum class ReportFormat { table, json, junit, markdown, html, csv };
+
+// "table" | "json" | "junit" | "markdown" (or "md") | "html" | "csv".
+std::optional<ReportFormat> report_format_from_name(const std::string& name);
+// By extension: .json .xml (JUnit) .md .html/.htm .csv .txt (table); nullopt otherwise.
+std::optional<ReportFormat> report_format_for_path(const std::string& path);
+// The names accepted by report_format_from_name, for messages and --help.
+const char* report_format_names();
+
+// Writes `run` in `format`; `terminal` applies to the table format only.
+void write_report(std::ostream& out, const RunData& run, ReportFormat format, const TerminalOptions& terminal);
 
 // `evalgate runs`.
 void write_run_list(std::ostream& out, const std::vector<RunListEntry>& runs);
