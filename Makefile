@@ -2,7 +2,7 @@
 BUILD ?= build
 CMAKE_FLAGS ?=
 
-.PHONY: all deps configure build test demo bench clean
+.PHONY: all deps configure build test demo bench package clean
 
 all: build
 
@@ -23,6 +23,10 @@ demo: build
 
 bench: build
 	@bash bench/run.sh $(BUILD)/evalgate
+
+# A Debian package of the release build: build/evalgate_<version>_<arch>.deb
+package: configure
+	@cmake --build $(BUILD) --target package
 
 clean:
 	@rm -rf $(BUILD)

@@ -32,6 +32,7 @@ struct RunFlags {
   std::vector<std::string> out;
   std::string format = "table";
   bool no_progress = false;
+  std::string shard;
 };
 
 // With --resume and no suite file, the suite recorded with the run is loaded again.
@@ -66,6 +67,13 @@ int execute(const RunFlags& flags)
   }
 
   RunOptions options;
+  if (!flags.shard.empty()) {
+    auto shard = parse_shard(flags.shard);
+    if (!shard) {
+      return report_error(shard.error());
+    }
+    options.shard = *shard;
+  }
   options.db_path = flags.db;
   options.resume_run_id = flags.resume;
   options.concurrency = flags.concurrency;
@@ -124,6 +132,8 @@ Command run_command()
             app.add_option("--format", flags->format, "stdout report: table, json, junit, markdown, html or csv")
               ->capture_default_str();
             app.add_flag("--no-progress", flags->no_progress, "No live progress line on stderr");
+            app.add_option("--shard", flags->shard,
+                           "Run only shard I of N (cases k with k mod N = I-1); combine with evalgate merge");
             return [flags] { return execute(*flags); };
           }};
 }

@@ -27,6 +27,7 @@ Command validate_command();
 Command runs_command();
 Command show_command();
 Command export_command();
+Command merge_command();
 Command list_command();
 Command mock_provider_command();
 

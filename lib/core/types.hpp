@@ -196,6 +196,9 @@ struct RunInfo {
   std::int64_t trial_count = 0; // planned trials: candidates x cases x repeat
   std::string verdict;          // "pass" | "fail" | "" (not gated yet)
   Json config = Json::object(); // suite snapshot, secrets redacted
+  // How the run was made beyond the suite: {"shard": {"index": 2, "count": 4}}, {"merged_from":
+  // [...]}, cache mode, cost limit. A JSON object.
+  Json options = Json::object();
 };
 
 struct RunData {

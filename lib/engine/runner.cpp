@@ -69,6 +69,9 @@ Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& o
     info.case_count = static_cast<std::int64_t>(suite.cases.size());
     info.trial_count = info.case_count * static_cast<std::int64_t>(candidates.size()) * suite.repeat;
     info.config = suite.snapshot;
+    if (options.shard) {
+      info.options["shard"] = Json{{"index", options.shard->index}, {"count", options.shard->count}};
+    }
     if (auto created = store.create_run(info, suite.cases); !created) {
       return fail(created.error());
     }
@@ -159,8 +162,10 @@ int exit_code_for(RunVerdict verdict)
   return 3;
 }
 
-Result<RunOutcome> run_suite(const Suite& suite, const RunOptions& options, RunObserver& observer)
+Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options, RunObserver& observer)
 {
+  const Suite sharded = options.shard ? shard_of(whole_suite, *options.shard) : Suite{};
+  const Suite& suite = options.shard ? sharded : whole_suite;
   const std::vector<Candidate> candidates = suite_candidates(suite);
   auto transport = make_curl_transport();
   auto clients = build_clients(suite.providers, *transport);

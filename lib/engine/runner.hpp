@@ -7,11 +7,13 @@
 
 #include <atomic>
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "core/result.hpp"
 #include "core/types.hpp"
 #include "engine/run_observer.hpp"
+#include "engine/shard.hpp"
 
 namespace evalgate {
 
@@ -20,6 +22,7 @@ struct RunOptions {
   std::string resume_run_id;   // non-empty: run only the missing and failed trials of that run
   int concurrency = 0;         // 0 = the suite's
   std::uint64_t seed = 42;     // stored with the run
+  std::optional<ShardSpec> shard; // run only this shard's cases (engine/shard.hpp)
   const std::atomic<bool>* stop_requested = nullptr; // set by a signal handler: finish as interrupted
 };
 

@@ -73,7 +73,8 @@ Result<void> insert_run(sqlite::Db& db, const RunInfo& info, const std::string& 
 {
   auto stmt = db.prepare(
     "INSERT INTO runs (id, suite_name, suite_path, status, started_at, finished_at, seed, repeat, case_count, "
-    "trial_count, verdict, config, evalgate_version) VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11, ?12)");
+    "trial_count, verdict, config, evalgate_version, options) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)");
   if (!stmt) {
     return fail(stmt.error());
   }
@@ -90,6 +91,7 @@ Result<void> insert_run(sqlite::Db& db, const RunInfo& info, const std::string& 
     .bind_text(10, info.verdict)
     .bind_text(11, to_json_text(info.config))
     .bind_text(12, evalgate_version)
+    .bind_text(13, to_json_text(info.options))
     .run();
 }
 

@@ -34,7 +34,7 @@ template <typename Read> Result<void> each_row(sqlite::Stmt& stmt, Read&& read)
 Result<void> read_info(sqlite::Db& db, const std::string& run_id, RunInfo& info)
 {
   auto stmt = db.prepare("SELECT suite_name, suite_path, status, started_at, finished_at, seed, repeat, "
-                         "case_count, trial_count, verdict, config FROM runs WHERE id = ?1");
+                         "case_count, trial_count, verdict, config, options FROM runs WHERE id = ?1");
   if (!stmt) {
     return fail(stmt.error());
   }
@@ -66,6 +66,11 @@ Result<void> read_info(sqlite::Db& db, const std::string& run_id, RunInfo& info)
     return fail(config.error());
   }
   info.config = std::move(*config);
+  auto options = from_json_text(stmt->text(11), "the options of run " + run_id);
+  if (!options) {
+    return fail(options.error());
+  }
+  info.options = options->is_object() ? std::move(*options) : Json::object();
 
   auto candidates = db.prepare("SELECT id, prompt_id, provider_id FROM candidates WHERE run_id = ?1 ORDER BY position");
   if (!candidates) {
