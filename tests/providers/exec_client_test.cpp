@@ -183,6 +183,14 @@ TEST_CASE("a non-zero exit is a failure naming the exit status and the end of st
   CHECK(result.text.empty());
 }
 
+TEST_CASE("a program killed by a signal is a failure naming the signal")
+{
+  auto client = client_of(exec_spec({k_scripts + "crash.sh"}));
+  const CallResult result = call(*client, Json::object());
+  CHECK(result.failure == FailureKind::http_5xx);
+  CHECK(result.error == "command was killed by signal 9 (Killed); stderr: about to crash");
+}
+
 TEST_CASE("a program that exits without reading its stdin does not harm evalgate")
 {
   auto client = client_of(exec_spec({k_scripts + "ignore_stdin.sh"}));
