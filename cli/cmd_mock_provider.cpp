@@ -59,7 +59,7 @@ int serve(MockFlags& flags)
 
 Command mock_provider_command()
 {
-  return {"mock-provider", "Serve an OpenAI-compatible mock on 127.0.0.1 for tests, demos and key-less CI",
+  return {"mock-provider", "Serve a mock OpenAI/Anthropic/Gemini/Ollama API on 127.0.0.1 for tests, demos and key-less CI",
           [](CLI::App& app) {
             auto flags = std::make_shared<MockFlags>();
             auto& o = flags->options;
@@ -67,14 +67,18 @@ Command mock_provider_command()
             app.add_option("--answers", o.answers_file, "Answers file (JSON/JSONL rules: model, contains|pattern, reply)");
             app.add_option("--latency-ms", o.latency_ms, "Delay before every answer")->capture_default_str();
             app.add_option("--fault", flags->faults,
-                           "Inject KIND:PROBABILITY (401, 429, 500, 503, 529, timeout, malformed, reset); repeatable");
+                           "Inject KIND:PROBABILITY (401, 429, 500, 503, 529, timeout, malformed, reset, stream_cut, "
+                           "slow_stream); repeatable");
             app.add_option("--retry-after", o.retry_after_s, "Seconds sent in retry-after on injected 429s");
             app.add_option("--timeout-hang-ms", o.timeout_hang_ms,
                            "How long a 'timeout' fault holds a request before closing it")
               ->capture_default_str();
+            app.add_option("--slow-stream-ms", o.slow_stream_ms,
+                           "Pause before each stream event under a slow_stream fault")
+              ->capture_default_str();
             app.add_option("--seed", o.seed, "Seed of the fault draws")->capture_default_str();
             app.add_option("--require-key", o.required_api_key,
-                           "Answer 401 unless requests carry 'Authorization: Bearer KEY'");
+                           "Refuse requests without KEY (Authorization: Bearer, x-api-key or x-goog-api-key)");
             app.add_option("--embedding-dims", o.embedding_dims, "Length of /v1/embeddings vectors")
               ->capture_default_str();
             return [flags] { return serve(*flags); };

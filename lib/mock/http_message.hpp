@@ -52,6 +52,9 @@ struct HttpResponse {
   std::string content_type = "application/json";
   std::vector<std::pair<std::string, std::string>> headers; // extra headers
   std::string body;
+  // Streaming answers only: where each SSE event / NDJSON line ends in `body`, so a slow_stream
+  // fault can send them one at a time. Empty = one piece.
+  std::vector<std::size_t> frame_ends;
 };
 
 const char* reason_phrase(int status);

@@ -15,7 +15,8 @@
 
 namespace evalgate::mock {
 
-// "401", "429", "500", "503", "529", "timeout", "malformed", "reset": the spelling of --fault
+// "401", "429", "500", "503", "529", "timeout", "malformed", "reset", "stream_cut",
+// "slow_stream": the spelling of --fault
 // and of the /stats "faults" keys.
 const char* fault_name(MockFault fault);
 

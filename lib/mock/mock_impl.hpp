@@ -19,6 +19,8 @@
 #include <vector>
 
 #include "mock/answers.hpp"
+#include "mock/anthropic_routes.hpp"
+#include "mock/http_connection.hpp"
 #include "mock/http_message.hpp"
 #include "mock/mock_fault.hpp"
 #include "mock/mock_server.hpp"
@@ -38,7 +40,8 @@ enum class Action {
 struct Outcome {
   Action action = Action::respond;
   HttpResponse response;
-  bool counted = true; // false for the monitoring routes, which /stats does not count
+  bool counted = true;     // false for the monitoring routes, which /stats does not count
+  long frame_delay_ms = 0; // > 0: send response.frame_ends pieces one at a time, this far apart
 };
 
 } // namespace mock
@@ -55,6 +58,9 @@ struct MockServer::Impl {
   void serve(std::uint64_t id, int fd);
   // Answers requests until the connection ends; true when it must end with a reset.
   bool serve_requests(int fd);
+  // Sends a response whose frames are paced by outcome.frame_delay_ms; false when the peer is gone
+  // or the server is stopping.
+  bool send_paced(mock::HttpConnection& connection, const mock::Outcome& outcome, bool keep_alive);
   void finish(std::uint64_t id, int fd, bool reset);
   void reap();
   void stop();
@@ -66,6 +72,7 @@ struct MockServer::Impl {
   const mock::AnswerBook answers;
   mock::FaultPicker faults;
   mock::MockStats stats;
+  mock::PromptCacheLedger prompt_cache;
   std::atomic<std::uint64_t> serial{0};
 
   int listen_fd = -1;

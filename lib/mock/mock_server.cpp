@@ -75,6 +75,9 @@ Result<void> check_options(const MockOptions& options)
   if (options.latency_ms < 0) {
     return usage("latency must be >= 0 ms");
   }
+  if (options.slow_stream_ms < 0) {
+    return usage("slow stream pause must be >= 0 ms");
+  }
   if (options.timeout_hang_ms < 0) {
     return usage("timeout hang must be >= 0 ms");
   }
@@ -228,11 +231,42 @@ bool MockServer::Impl::serve_requests(int fd)
     if (outcome.counted) {
       stats.record_status(outcome.response.status);
     }
-    if (!connection.send_all(mock::serialize_response(outcome.response, keep_alive)) || !keep_alive) {
+    if (outcome.frame_delay_ms > 0) {
+      if (!send_paced(connection, outcome, keep_alive) || !keep_alive) {
+        break;
+      }
+    } else if (!connection.send_all(mock::serialize_response(outcome.response, keep_alive)) || !keep_alive) {
       break;
     }
   }
   return false;
+}
+
+bool MockServer::Impl::send_paced(HttpConnection& connection, const mock::Outcome& outcome, bool keep_alive)
+{
+  // The head (with the whole body's Content-Length) goes at once; each frame after a pause, so a
+  // client sees its first token late and the rest trickle in, as from a slow model.
+  const std::string wire = mock::serialize_response(outcome.response, keep_alive);
+  const std::string& body = outcome.response.body;
+  std::size_t sent = wire.size() - body.size();
+  if (!connection.send_all(std::string_view(wire).substr(0, sent))) {
+    return false;
+  }
+  std::vector<std::size_t> ends = outcome.response.frame_ends;
+  if (ends.empty() || ends.back() != body.size()) {
+    ends.push_back(body.size());
+  }
+  std::size_t from = 0;
+  for (const std::size_t end : ends) {
+    if (wait_or_stop(outcome.frame_delay_ms)) {
+      return false;
+    }
+    if (!connection.send_all(std::string_view(body).substr(from, end - from))) {
+      return false;
+    }
+    from = end;
+  }
+  return true;
 }
 
 void MockServer::Impl::finish(std::uint64_t id, int fd, bool reset)

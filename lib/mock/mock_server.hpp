@@ -3,7 +3,9 @@
 // tests, the demo, benchmarks and key-less CI. A small HTTP/1.1 server (keep-alive, one thread per
 // connection) bound to 127.0.0.1. POST /v1/chat/completions answers from the answers file or
 // echoes the last user message; POST /v1/embeddings returns deterministic vectors; GET /stats
-// returns request counts as JSON. Faults are injected per request with the configured
+// returns request counts as JSON. It also speaks Anthropic (POST /v1/messages), Gemini
+// (/v1beta/models/{model}:generateContent and friends) and Ollama (/api/chat, /api/embed): see
+// mock/mock_routes.hpp. Faults are injected per request with the configured
 // probabilities from a seeded generator. May use: core.
 
 #include <cstdint>
@@ -15,7 +17,18 @@
 
 namespace evalgate {
 
-enum class MockFault { http_401, http_429, http_500, http_503, http_529, timeout, malformed, reset };
+enum class MockFault {
+  http_401,
+  http_429,
+  http_500,
+  http_503,
+  http_529,
+  timeout,
+  malformed,
+  reset,
+  stream_cut,  // a streamed answer ends halfway, without its final marker
+  slow_stream, // each stream event is sent slow_stream_ms after the previous one
+};
 
 struct MockFaultRate {
   MockFault fault;
@@ -31,7 +44,10 @@ struct MockOptions {
   std::uint64_t seed = 1;
   long timeout_hang_ms = 120000;  // how long a "timeout" fault holds the request before closing
   int embedding_dims = 64;
-  std::string required_api_key;  // non-empty: requests without `Authorization: Bearer <it>` get 401
+  // Non-empty: API requests must carry it where their wire format sends keys (Authorization:
+  // Bearer for OpenAI and Ollama, x-api-key for Anthropic, x-goog-api-key for Gemini).
+  std::string required_api_key;
+  long slow_stream_ms = 100; // pause before each stream event under a slow_stream fault
 };
 
 // "429:0.1" → {http_429, 0.1}; error (category usage) naming the accepted faults.

@@ -37,6 +37,12 @@ void MockStats::record_request(const std::string& path)
   bump(m_by_path, path);
 }
 
+void MockStats::record_route(const std::string& route)
+{
+  std::lock_guard lock(m_mutex);
+  bump(m_by_route, route);
+}
+
 void MockStats::record_model(const std::string& model)
 {
   std::lock_guard lock(m_mutex);
@@ -61,6 +67,7 @@ std::string MockStats::json() const
   Json out = Json::object();
   out["requests"] = m_requests;
   out["by_path"] = to_json(m_by_path);
+  out["by_route"] = to_json(m_by_route);
   out["by_model"] = to_json(m_by_model);
   out["status"] = to_json(m_status);
   out["faults"] = to_json(m_faults);

@@ -19,11 +19,12 @@ public:
   static constexpr std::size_t k_max_keys = 1000;
 
   void record_request(const std::string& path);
+  void record_route(const std::string& route); // "openai.chat", "anthropic.messages", ...
   void record_model(const std::string& model);
   void record_status(int status);
   void record_fault(MockFault fault);
 
-  // {"requests": N, "by_path": {...}, "by_model": {...}, "status": {"200": n, ...},
+  // {"requests": N, "by_path": {...}, "by_route": {...}, "by_model": {...}, "status": {"200": n, ...},
   //  "faults": {"429": n, ...}}; a key appears once it has been counted.
   std::string json() const;
 
@@ -31,6 +32,7 @@ private:
   mutable std::mutex m_mutex;
   std::int64_t m_requests = 0;
   std::map<std::string, std::int64_t> m_by_path;
+  std::map<std::string, std::int64_t> m_by_route;
   std::map<std::string, std::int64_t> m_by_model;
   std::map<std::string, std::int64_t> m_status;
   std::map<std::string, std::int64_t> m_faults;

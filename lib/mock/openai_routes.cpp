@@ -1,11 +1,11 @@
 #include "mock/openai_routes.hpp"
 
-#include <algorithm>
 #include <ctime>
 
 #include <fmt/format.h>
 
 #include "mock/embeddings.hpp"
+#include "mock/route_util.hpp"
 
 namespace evalgate::mock {
 
@@ -13,72 +13,8 @@ namespace {
 
 constexpr int k_max_request_dims = 8192;
 
-HttpResponse json_response(int status, const Json& body)
-{
-  HttpResponse response;
-  response.status = status;
-  response.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
-  return response;
-}
-
-// Typed lookups that treat a wrong type like an absent key (nlohmann's value() would throw).
-std::string string_field(const Json& object, const char* key)
-{
-  const auto it = object.find(key);
-  return it != object.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-bool bool_field(const Json& object, const char* key)
-{
-  const auto it = object.find(key);
-  return it != object.end() && it->is_boolean() && it->get<bool>();
-}
-
-// A message's text: a string, or the text parts of an array of content parts.
-std::string content_text(const Json& content)
-{
-  if (content.is_string()) {
-    return content.get<std::string>();
-  }
-  std::string text;
-  if (content.is_array()) {
-    for (const Json& part : content) {
-      if (part.is_object() && string_field(part, "type") == "text") {
-        if (!text.empty()) {
-          text += '\n';
-        }
-        text += string_field(part, "text");
-      }
-    }
-  }
-  return text;
-}
-
-std::int64_t tokens(std::string_view text) { return std::max<std::int64_t>(1, count_words(text)); }
-
-// Splits a reply into stream pieces: each word with the whitespace before it, so the pieces
-// concatenate back to the reply exactly.
-std::vector<std::string> stream_pieces(const std::string& reply)
-{
-  std::vector<std::string> pieces;
-  std::size_t start = 0;
-  while (start < reply.size()) {
-    std::size_t word = reply.find_first_not_of(" \t\r\n", start);
-    if (word == std::string::npos) {
-      word = reply.size();
-    }
-    std::size_t end = reply.find_first_of(" \t\r\n", word);
-    if (end == std::string::npos) {
-      end = reply.size();
-    }
-    pieces.push_back(reply.substr(start, end - start));
-    start = end;
-  }
-  return pieces;
-}
-
 HttpResponse stream_response(const Json& body, const std::string& id, std::int64_t created,
-                             const std::string& model, const std::string& reply, const Json& usage)
+                             const std::string& model, const std::string& reply, const Json& usage, bool cut)
 {
   auto chunk = [&](const Json& delta, const Json& finish_reason) {
     Json out = {{"id", id},
@@ -90,18 +26,22 @@ HttpResponse stream_response(const Json& body, const std::string& id, std::int64
   };
   HttpResponse response;
   response.content_type = "text/event-stream";
-  response.body += chunk({{"role", "assistant"}, {"content", ""}}, nullptr);
-  for (const std::string& piece : stream_pieces(reply)) {
-    response.body += chunk({{"content", piece}}, nullptr);
+  add_frame(response, chunk({{"role", "assistant"}, {"content", ""}}, nullptr));
+  const std::vector<std::string> pieces = stream_pieces(reply);
+  for (std::size_t i = 0; i < pieces.size(); ++i) {
+    if (cut && i == cut_point(pieces.size())) {
+      return response; // stream_cut: no finish_reason chunk, no [DONE]
+    }
+    add_frame(response, chunk({{"content", pieces[i]}}, nullptr));
   }
-  response.body += chunk(Json::object(), "stop");
+  add_frame(response, chunk(Json::object(), "stop"));
   const auto options = body.find("stream_options");
   if (options != body.end() && options->is_object() && bool_field(*options, "include_usage")) {
     Json last = {{"id", id},           {"object", "chat.completion.chunk"}, {"created", created},
                  {"model", model},     {"choices", Json::array()},         {"usage", usage}};
-    response.body += "data: " + last.dump() + "\n\n";
+    add_frame(response, "data: " + last.dump() + "\n\n");
   }
-  response.body += "data: [DONE]\n\n";
+  add_frame(response, "data: [DONE]\n\n");
   return response;
 }
 
@@ -140,7 +80,9 @@ HttpResponse http_fault_response(MockFault fault, double retry_after_s)
     return error_response(529, "Overloaded (injected fault).", "overloaded_error", "overloaded");
   case MockFault::timeout:
   case MockFault::malformed:
-  case MockFault::reset: break;
+  case MockFault::reset:
+  case MockFault::stream_cut:
+  case MockFault::slow_stream: break;
   }
   return error_response(500, "fault without an HTTP answer", "server_error", "internal_error");
 }
@@ -163,7 +105,7 @@ std::string request_model(const Json& body)
   return "";
 }
 
-HttpResponse chat_completion(const Json& body, const AnswerBook& answers, std::uint64_t serial)
+HttpResponse chat_completion(const Json& body, const AnswerBook& answers, std::uint64_t serial, bool cut)
 {
   if (!body.is_object()) {
     return error_response(400, "The request body must be a JSON object.", "invalid_request_error", "invalid_body");
@@ -198,7 +140,7 @@ HttpResponse chat_completion(const Json& body, const AnswerBook& answers, std::u
   const std::string id = fmt::format("chatcmpl-mock-{}", serial);
   const auto created = static_cast<std::int64_t>(std::time(nullptr));
   if (bool_field(body, "stream")) {
-    return stream_response(body, id, created, model, reply, usage);
+    return stream_response(body, id, created, model, reply, usage, cut);
   }
   return json_response(
     200, {{"id", id},

@@ -31,8 +31,10 @@ HttpResponse malformed_response(HttpResponse response);
 // The model named in a request body ("" when absent or not a string).
 std::string request_model(const Json& body);
 
-// POST /v1/chat/completions. `serial` makes the completion id unique within the server.
-HttpResponse chat_completion(const Json& body, const AnswerBook& answers, std::uint64_t serial);
+// POST /v1/chat/completions. `serial` makes the completion id unique within the server. `cut`
+// (a stream_cut fault) ends a stream halfway, without the finish chunk and `data: [DONE]`.
+HttpResponse chat_completion(const Json& body, const AnswerBook& answers, std::uint64_t serial,
+                             bool cut = false);
 
 // POST /v1/embeddings. `default_dims` applies unless the request asks for "dimensions".
 HttpResponse embeddings(const Json& body, int default_dims);

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "providers/exec_client.hpp"
 #include "providers/field_client.hpp"
 #include "providers/openai_provider.hpp"
 #include "providers/retrying_client.hpp"
@@ -31,6 +32,11 @@ Result<std::unique_ptr<ModelClient>> make_field(const ProviderSpec& spec, Transp
   return make_field_client(spec);
 }
 
+Result<std::unique_ptr<ModelClient>> make_exec(const ProviderSpec& spec, Transport&)
+{
+  return make_exec_client(spec);
+}
+
 struct ProviderTypeRow {
   ProviderTypeInfo info;
   Factory factory;
@@ -44,6 +50,9 @@ const std::vector<ProviderTypeRow>& provider_table()
      make_openai},
     {{"field", "no call: the output is a field of the case (`field:`), for outputs produced elsewhere", {}},
      make_field},
+    {{"exec", "runs your program per case (`command:` argv list, no shell): vars as JSON on stdin, output = stdout",
+      {"command", "cwd", "env"}},
+     make_exec},
   };
   return k_rows;
 }

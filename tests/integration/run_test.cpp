@@ -153,7 +153,7 @@ TEST_CASE("an invalid suite exits 2 with the location before any request")
   auto r = h.evalgate({"run", "bad.yaml", "--db", h.db(), "--no-progress"});
   CHECK(r.exit_code == 2);
   CHECK(r.err == "evalgate: bad.yaml:7:11: unknown provider type 'opnai', did you mean 'openai'? "
-                 "expected one of: field, openai\n");
+                 "expected one of: exec, field, openai\n");
   CHECK(h.mock_stats()["requests"].get<int>() == 0);
   auto v = h.evalgate({"validate", "bad.yaml"});
   CHECK(v.exit_code == 2);

@@ -37,8 +37,8 @@ TEST_CASE("a bad fault spec is a usage error listing the accepted kinds")
     CHECK(parsed.error().category == ErrorCategory::usage);
     CHECK(parsed.error().str() ==
           std::string("invalid --fault '") + text +
-            "': expected KIND:PROBABILITY with KIND one of 401, 429, 500, 503, 529, timeout, malformed, reset "
-            "and PROBABILITY in [0,1]");
+            "': expected KIND:PROBABILITY with KIND one of 401, 429, 500, 503, 529, timeout, malformed, reset, "
+            "stream_cut, slow_stream and PROBABILITY in [0,1]");
   }
 }
 
