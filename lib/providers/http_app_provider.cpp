@@ -190,8 +190,9 @@ public:
       const Json* next = nullptr;
       if (at->is_object() && at->contains(part)) {
         next = &(*at)[part];
-      } else if (at->is_array() && !part.empty() &&
+      } else if (at->is_array() && !part.empty() && part.size() <= 9 &&
                  part.find_first_not_of("0123456789") == std::string::npos && std::stoul(part) < at->size()) {
+        // At most 9 digits: stoul cannot overflow, and no response has a billion-element array.
         next = &(*at)[std::stoul(part)];
       }
       if (next == nullptr) {

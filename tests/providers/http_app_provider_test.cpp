@@ -100,6 +100,11 @@ TEST_CASE("http reads the output at a dotted path, array indexes included, or th
       app(app_spec({{"url", "http://x/a"}, {"output", "data.reply"}}))->decode(ok_response(body));
   REQUIRE_FALSE(missing.has_value());
   CHECK(missing.error().message == "response has no 'data.reply' for output path 'data.reply'");
+  const auto huge_index = app(app_spec({{"url", "http://x/a"}, {"output", "choices.99999999999999999999"}}))
+                              ->decode(ok_response(body));
+  REQUIRE_FALSE(huge_index.has_value());
+  CHECK(huge_index.error().message ==
+        "response has no 'choices.99999999999999999999' for output path 'choices.99999999999999999999'");
 }
 
 TEST_CASE("http reports a case missing a template variable when the request is built")
