@@ -8,7 +8,12 @@
 #include <fmt/format.h>
 
 #include "providers/exec_client.hpp"
+#include "providers/anthropic_provider.hpp"
+#include "providers/azure_openai_provider.hpp"
 #include "providers/field_client.hpp"
+#include "providers/gemini_provider.hpp"
+#include "providers/http_app_provider.hpp"
+#include "providers/ollama_provider.hpp"
 #include "providers/openai_provider.hpp"
 #include "providers/retrying_client.hpp"
 
@@ -37,6 +42,23 @@ Result<std::unique_ptr<ModelClient>> make_exec(const ProviderSpec& spec, Transpo
   return make_exec_client(spec);
 }
 
+// Every HTTP wire format runs behind the same retrying client.
+template <Result<std::shared_ptr<const Provider>> (*MakeProvider)(const ProviderSpec&)>
+Result<std::unique_ptr<ModelClient>> make_wire(const ProviderSpec& spec, Transport& transport)
+{
+  auto provider = MakeProvider(spec);
+  if (!provider) {
+    return fail(provider.error());
+  }
+  return make_retrying_client(std::move(*provider), spec, transport);
+}
+
+// The OpenAI-compatible presets share the openai wire format with their own base URL and key.
+Result<std::shared_ptr<const Provider>> make_preset_provider(const ProviderSpec& spec)
+{
+  return make_openai_compatible_provider(spec, *find_openai_preset(spec.type));
+}
+
 struct ProviderTypeRow {
   ProviderTypeInfo info;
   Factory factory;
@@ -50,6 +72,37 @@ const std::vector<ProviderTypeRow>& provider_table()
      make_openai},
     {{"field", "no call: the output is a field of the case (`field:`), for outputs produced elsewhere", {}},
      make_field},
+    {{"azure-openai",
+      "Azure OpenAI deployment (base_url = endpoint, deployment, api_version); key from AZURE_OPENAI_API_KEY",
+      {"api_version", "deployment"}},
+     make_wire<make_azure_openai_provider>},
+    {{"anthropic", "Anthropic Messages API (system, max_tokens, tool use, cache tokens); ANTHROPIC_API_KEY",
+      {}},
+     make_wire<make_anthropic_provider>},
+    {{"gemini", "Google Gemini generateContent and embeddings; key from GEMINI_API_KEY (in a header)", {}},
+     make_wire<make_gemini_provider>},
+    {{"ollama", "Ollama's native /api/chat and /api/embed (default http://localhost:11434); no key", {}},
+     make_wire<make_ollama_provider>},
+    {{"vllm", "vLLM's OpenAI-compatible server (default http://localhost:8000/v1); VLLM_API_KEY if set", {}},
+     make_wire<make_preset_provider>},
+    {{"llamacpp",
+      "llama.cpp llama-server, OpenAI-compatible (default http://localhost:8080/v1); LLAMACPP_API_KEY if set",
+      {}},
+     make_wire<make_preset_provider>},
+    {{"lmstudio", "LM Studio's OpenAI-compatible server (default http://localhost:1234/v1); no key", {}},
+     make_wire<make_preset_provider>},
+    {{"openrouter", "OpenRouter, OpenAI-compatible (https://openrouter.ai/api/v1); OPENROUTER_API_KEY", {}},
+     make_wire<make_preset_provider>},
+    {{"together", "Together AI, OpenAI-compatible (https://api.together.xyz/v1); TOGETHER_API_KEY", {}},
+     make_wire<make_preset_provider>},
+    {{"groq", "Groq, OpenAI-compatible (https://api.groq.com/openai/v1); key from GROQ_API_KEY", {}},
+     make_wire<make_preset_provider>},
+    {{"litellm", "LiteLLM proxy, OpenAI-compatible (default http://localhost:4000); LITELLM_API_KEY if set",
+      {}},
+     make_wire<make_preset_provider>},
+    {{"http", "your own application over HTTP: url, method, headers, a JSON body template, an output path",
+      {"body", "method", "output", "url"}},
+     make_wire<make_http_app_provider>},
     {{"exec", "runs your program per case (`command:` argv list, no shell): vars as JSON on stdin, output = stdout",
       {"command", "cwd", "env"}},
      make_exec},

@@ -10,6 +10,7 @@
 
 #include "providers/redact.hpp"
 #include "providers/retry_policy.hpp"
+#include "providers/retrying_embed.hpp"
 
 namespace evalgate {
 
@@ -63,6 +64,7 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
       CallResult result;
       result.text = std::move(decoded->text);
       result.usage = decoded->usage;
+      result.raw = std::move(decoded->raw);
       finish(call, std::move(result));
       return;
     }
@@ -95,7 +97,15 @@ void submit_attempt(const std::shared_ptr<Call>& call, long delay_ms)
 
 class RetryingClient final : public ModelClient {
 public:
-  explicit RetryingClient(std::shared_ptr<const Shared> shared) : m_shared(std::move(shared)) {}
+  RetryingClient(std::shared_ptr<const Shared> shared, EmbedSettings embed)
+      : m_shared(std::move(shared)), m_embed(std::move(embed))
+  {
+  }
+
+  void embed(const std::vector<std::string>& texts, EmbedDone done) override
+  {
+    retrying_embed(m_embed, texts, std::move(done));
+  }
 
   void complete(const CallInput& input, Done done) override
   {
@@ -118,6 +128,7 @@ public:
 
 private:
   std::shared_ptr<const Shared> m_shared;
+  EmbedSettings m_embed;
 };
 
 } // namespace
@@ -131,7 +142,10 @@ std::unique_ptr<ModelClient> make_retrying_client(std::shared_ptr<const Provider
   shared->transport = &transport;
   shared->max_retries = std::max(0, spec.max_retries);
   shared->retry_base_ms = std::max(0L, spec.retry_base_ms);
-  return std::make_unique<RetryingClient>(std::move(shared));
+  EmbedSettings embed{shared->provider,    &transport,
+                      shared->max_retries, shared->retry_base_ms,
+                      shared->secrets,     fmt::format("provider '{}' (type {})", spec.id, spec.type)};
+  return std::make_unique<RetryingClient>(std::move(shared), std::move(embed));
 }
 
 } // namespace evalgate
