@@ -79,33 +79,33 @@ std::vector<std::string> words_of(const std::string& text)
 EmbeddingMatrix builtin_embed(const std::vector<std::string>& texts, int dims)
 {
   const auto rows = static_cast<Eigen::Index>(texts.size());
-  EmbeddingMatrix unigrams = EmbeddingMatrix::Zero(rows, dims);
-  EmbeddingMatrix bigrams = EmbeddingMatrix::Zero(rows, dims);
-  EmbeddingMatrix char_grams = EmbeddingMatrix::Zero(rows, dims);
+  EmbeddingMatrix embedded(rows, dims);
+  // One 3 x dims block per text (word unigrams, bigrams, character n-grams), reused, so memory
+  // stays at the output matrix however many texts come in.
+  EmbeddingMatrix families(3, dims);
+  Eigen::RowVector3f weights(k_word_weight, k_bigram_weight, k_char_weight);
   std::string padded;
   for (Eigen::Index row = 0; row < rows; ++row) {
+    families.setZero();
     const std::vector<std::string> words = words_of(texts[static_cast<std::size_t>(row)]);
     for (std::size_t i = 0; i < words.size(); ++i) {
-      add_feature(unigrams, row, feature_hash('w', words[i]));
+      add_feature(families, 0, feature_hash('w', words[i]));
       if (i + 1 < words.size()) {
-        add_feature(bigrams, row, feature_hash('b', words[i], words[i + 1]));
+        add_feature(families, 1, feature_hash('b', words[i], words[i + 1]));
       }
-      padded = "<" + words[i] + ">";
+      padded.assign(1, '<').append(words[i]).push_back('>');
       const std::string_view view(padded);
       for (std::size_t n = k_min_char_gram; n <= k_max_char_gram && n <= view.size(); ++n) {
         for (std::size_t start = 0; start + n <= view.size(); ++start) {
-          add_feature(char_grams, row, feature_hash('c', view.substr(start, n)));
+          add_feature(families, 2, feature_hash('c', view.substr(start, n)));
         }
       }
     }
+    normalize_rows(families);
+    embedded.row(row) = weights * families;
   }
-  normalize_rows(unigrams);
-  normalize_rows(bigrams);
-  normalize_rows(char_grams);
-  EmbeddingMatrix combined =
-      k_word_weight * unigrams + k_bigram_weight * bigrams + k_char_weight * char_grams;
-  normalize_rows(combined);
-  return combined;
+  normalize_rows(embedded);
+  return embedded;
 }
 
 } // namespace evalgate
