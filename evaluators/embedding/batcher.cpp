@@ -1,5 +1,7 @@
 #include "evaluators/embedding/batcher.hpp"
 
+#include <atomic>
+#include <exception>
 #include <utility>
 
 namespace evalgate {
@@ -114,8 +116,22 @@ EmbedOutcome EmbeddingBatcher::embed(const std::vector<std::string>& texts) cons
 void EmbeddingBatcher::send(std::shared_ptr<Batch> batch) const
 {
   // The batch is kept alive by the callback, which may run on the I/O thread after embed() returned.
-  const std::vector<std::string>& texts = batch->texts;
-  m_client.embed(texts, [this, batch](EmbedResult result) { deliver(*batch, std::move(result)); });
+  // A client that throws instead of answering must still release the waiters, exactly once.
+  auto delivered = std::make_shared<std::atomic<bool>>(false);
+  try {
+    m_client.embed(batch->texts, [this, batch, delivered](EmbedResult result) {
+      if (!delivered->exchange(true)) {
+        deliver(*batch, std::move(result));
+      }
+    });
+  } catch (const std::exception& e) {
+    if (!delivered->exchange(true)) {
+      EmbedResult result;
+      result.failure = FailureKind::network;
+      result.error = e.what();
+      deliver(*batch, std::move(result));
+    }
+  }
 }
 
 void EmbeddingBatcher::deliver(Batch& batch, EmbedResult result) const

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <stdexcept>
 #include <thread>
 
 #include "embedding_fakes.hpp"
@@ -173,4 +174,18 @@ TEST_CASE("batchers are shared per provider id for a whole run")
   auto first = batchers.get("embed", client);
   CHECK(batchers.get("embed", client) == first);
   CHECK(batchers.get("other", client) != first);
+}
+
+TEST_CASE("a client that throws instead of answering fails the request instead of hanging it")
+{
+  class Throwing final : public ModelClient {
+  public:
+    void complete(const CallInput&, Done) override {}
+    void embed(const std::vector<std::string>&, EmbedDone) override
+    {
+      throw std::runtime_error("socket closed");
+    }
+  } client;
+  EmbeddingBatcher batcher(client, "embed", {64, std::chrono::milliseconds(1), 100});
+  CHECK(batcher.embed({"a"}).error == "embedding provider 'embed' failed: socket closed");
 }
