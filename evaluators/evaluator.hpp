@@ -16,6 +16,7 @@
 namespace evalgate {
 
 class ModelClient;
+class EmbeddingBatchers;
 
 // What a factory may need beyond its spec. At suite validation no clients exist yet: judge_ids
 // is filled and `client` is empty (factories check references, not connections). At run time
@@ -24,6 +25,9 @@ struct EvaluatorContext {
   std::vector<std::string> judge_ids; // suite `judges:` in order; the first is the default judge
   std::function<ModelClient*(const std::string& id)> client;
   std::string base_dir; // the suite's folder: custom judge templates and scripts resolve here
+  // One embedding batcher and cache per judge id, shared by every evaluator of a run (set by the
+  // engine); null at validation and in tests, where each evaluator makes its own.
+  std::shared_ptr<EmbeddingBatchers> embedding_batchers;
 };
 
 struct EvalInput {

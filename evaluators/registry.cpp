@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <exception>
 
+#include "evaluators/embedding/embedding.hpp"
 #include "evaluators/heuristic/heuristic.hpp"
 #include "core/suggest.hpp"
 
@@ -88,6 +89,7 @@ const std::vector<EvaluatorType>& evaluator_types()
 {
   // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
   static const std::vector<EvaluatorType> k_types = {
+    {"answer-relevance-embedding", "a judge writes questions the output answers; mean cosine of their embeddings to `question`", false, make_answer_relevance_embedding},
     {"contains", "output contains `value` (case-sensitive)", true, spec_only<make_contains>},
     {"contains-all", "output contains every string in `value`; score = found / total", true, spec_only<make_contains_all>},
     {"contains-any", "output contains at least one string in `value`", true, spec_only<make_contains_any>},
@@ -98,6 +100,7 @@ const std::vector<EvaluatorType>& evaluator_types()
     {"max-latency-ms", "trial latency is at most `value` milliseconds", false, spec_only<make_max_latency_ms>},
     {"max-length", "output is at most `value` characters (UTF-8 code points)", false, spec_only<make_max_length>},
     {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m)", true, spec_only<make_regex>},
+    {"similarity", "cosine similarity of the output's and `reference`'s embeddings (`provider`: a judge; default built-in, lexical)", true, make_similarity},
     {"starts-with", "output starts with `value`", true, spec_only<make_starts_with>},
   };
   return k_types;

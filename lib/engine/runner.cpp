@@ -9,6 +9,7 @@
 #include "core/template.hpp"
 #include "engine/run_checks.hpp"
 #include "engine/trial_pipeline.hpp"
+#include "evaluators/embedding/batcher.hpp"
 #include "providers/model_client.hpp"
 #include "stats/summary.hpp"
 #include "store/store.hpp"
@@ -128,6 +129,7 @@ EvaluatorContext run_context(const Suite& suite, const ClientMap& judges)
     context.judge_ids.push_back(judge.id);
   }
   context.base_dir = suite.base_dir;
+  context.embedding_batchers = std::make_shared<EmbeddingBatchers>();
   context.client = [&judges](const std::string& id) -> ModelClient* {
     auto found = judges.find(id);
     return found == judges.end() ? nullptr : found->second.get();
