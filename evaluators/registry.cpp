@@ -88,17 +88,34 @@ const std::vector<EvaluatorType>& evaluator_types()
 {
   // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
   static const std::vector<EvaluatorType> k_types = {
+    {"bleu", "sentence BLEU of output vs reference (NLTK, 4-gram, smoothing method1 or none)", true, spec_only<make_bleu>},
+    {"char-count", "output length in characters (code points) is within `min`..`max`", false, spec_only<make_char_count>},
     {"contains", "output contains `value` (case-sensitive)", true, spec_only<make_contains>},
     {"contains-all", "output contains every string in `value`; score = found / total", true, spec_only<make_contains_all>},
     {"contains-any", "output contains at least one string in `value`", true, spec_only<make_contains_any>},
     {"equals", "output equals `value` exactly (non-string values: compared as JSON)", true, spec_only<make_equals>},
+    {"exact-match", "output equals the reference after SQuAD normalisation", true, spec_only<make_exact_match>},
+    {"f1", "SQuAD token F1 between output and reference >= threshold (default 0.5)", true, spec_only<make_f1>},
     {"icontains", "output contains `value`, ignoring ASCII case", true, spec_only<make_icontains>},
     {"is-json", "output parses as strict JSON", true, spec_only<make_is_json>},
+    {"is-refusal", "output is a refusal (documented phrase list + `phrases`); use not-is-refusal to require an answer", true, spec_only<make_is_refusal>},
+    {"json-equals", "output parsed as JSON equals `value` structurally (key order, 1 vs 1.0 ignored)", true, spec_only<make_json_equals>},
     {"json-field", "output is JSON and the field at `path` equals `value`", true, spec_only<make_json_field>},
+    {"json-schema", "output is JSON valid against the JSON Schema `schema`", true, spec_only<make_json_schema>},
+    {"levenshtein", "edit similarity 1 - d/max(len) vs reference >= threshold (default 0.8)", true, spec_only<make_levenshtein>},
+    {"max-cost", "trial cost is at most `value` US dollars (unknown cost: errored)", false, spec_only<make_max_cost>},
     {"max-latency-ms", "trial latency is at most `value` milliseconds", false, spec_only<make_max_latency_ms>},
     {"max-length", "output is at most `value` characters (UTF-8 code points)", false, spec_only<make_max_length>},
-    {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m)", true, spec_only<make_regex>},
+    {"max-tokens", "token usage (`of`: completion, prompt, total) is at most `value`", false, spec_only<make_max_tokens>},
+    {"no-pii", "output has no emails, phone numbers, card numbers (Luhn) or IBANs (mod 97)", false, spec_only<make_no_pii>},
+    {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m, s, x)", true, spec_only<make_regex>},
+    {"rouge-1", "ROUGE-1 F-measure vs reference >= threshold (default 0.5)", true, spec_only<make_rouge_1>},
+    {"rouge-2", "ROUGE-2 F-measure vs reference >= threshold (default 0.5)", true, spec_only<make_rouge_2>},
+    {"rouge-l", "ROUGE-L (LCS) F-measure vs reference >= threshold (default 0.5)", true, spec_only<make_rouge_l>},
+    {"script", "runs `command` (argv, no shell) with the trial as JSON on stdin; reads {score, pass, reason}", true, make_script},
     {"starts-with", "output starts with `value`", true, spec_only<make_starts_with>},
+    {"tool-call", "output tool calls parse and match the declared `tools` schemas", true, spec_only<make_tool_call>},
+    {"word-count", "output word count (whitespace-separated) is within `min`..`max`", false, spec_only<make_word_count>},
   };
   return k_types;
 }

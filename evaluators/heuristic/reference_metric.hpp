@@ -1,0 +1,31 @@
+#pragma once
+// evaluators/heuristic/reference_metric: the shape shared by the evaluators that compare the
+// output with a reference text (levenshtein, bleu, rouge-*, exact-match, f1). The reference is
+// the templated `value` key, or the case's `expected` field when `value` is absent; a case with
+// neither is an errored score ("no reference: set `value` or give the case an `expected` field").
+// The score is the metric itself; pass = score >= threshold. Immutable; evaluate() is thread-safe.
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+#include "evaluators/heuristic/heuristic.hpp"
+#include "evaluators/spec_reader.hpp"
+
+namespace evalgate {
+
+// metric(output, reference) in [0, 1].
+using ReferenceMetricFn = std::function<double(const std::string& output, const std::string& reference)>;
+
+// Validates the common keys plus `value`, reads the threshold (default `default_threshold`) and
+// builds the evaluator. `label` starts every reason: "rouge-l 0.6667 >= 0.5 against '...'".
+Result<EvaluatorPtr> make_reference_metric(const EvaluatorSpec& spec, std::string label,
+                                           double default_threshold, ReferenceMetricFn metric);
+
+// The same for a caller that has already checked its keys (one with options beyond `value`).
+Result<EvaluatorPtr> build_reference_metric(const SpecReader& reader, std::string label,
+                                            double default_threshold, ReferenceMetricFn metric);
+
+} // namespace evalgate
