@@ -1,5 +1,6 @@
 #include "evaluators/heuristic/pii_scan.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace evalgate {
@@ -193,8 +194,8 @@ std::vector<PiiFinding> scan_pii(std::string_view text)
         i = phone.end;
         continue;
       }
-      // Skip the whole digit run so its tail is not re-read as a fresh number.
-      std::size_t j = i + 1;
+      // Skip the whole separated run: its tail is part of this number, not a fresh one.
+      std::size_t j = std::max(i + 1, phone.end);
       while (j < text.size() && digit(text[j])) {
         ++j;
       }

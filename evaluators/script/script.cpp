@@ -85,7 +85,7 @@ public:
     auto parsed = parse_output_json(ran->out);
     const std::string want = " (expected {\"score\": 0..1, \"pass\": true|false, \"reason\": \"...\"})";
     if (!parsed) {
-      return errored_score(m_threshold, name + " printed " + in_quotes(ran->out, 60) +
+      return errored_score(m_threshold, name + " printed " + in_quotes(last_line(ran->out), 60) +
                                             ", not JSON: " + parsed.error().message + want);
     }
     const Json& verdict = *parsed;

@@ -80,3 +80,26 @@ TEST_CASE("an output too long for a regex search is an errored score")
   CHECK_FALSE(s.pass);
   CHECK(s.error == "regex /a.*b/ could not run: output too long for regex search (300000 bytes > 262144)");
 }
+
+TEST_CASE("regex flag s lets . match line breaks")
+{
+  CHECK_FALSE(score_output({{"type", "regex"}, {"value", "begin.*end"}}, "begin\nend").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "begin.*end"}, {"flags", "s"}}, "begin\nend").pass);
+  // A dot inside a character class stays a literal dot.
+  CHECK_FALSE(score_output({{"type", "regex"}, {"value", "a[.]b"}, {"flags", "s"}}, "a\nb").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "a\\.b"}, {"flags", "s"}}, "a.b").pass);
+}
+
+TEST_CASE("regex flag x ignores whitespace and comments outside classes")
+{
+  const Json config = {{"type", "regex"}, {"value", "^ \\d{3} - \\d{4}  # local number\n $"}, {"flags", "x"}};
+  CHECK(score_output(config, "555-0199").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "a\\ b [ ]c"}, {"flags", "x"}}, "a b c").pass);
+}
+
+TEST_CASE("regex explains that JavaScript's g, y and u flags do not apply")
+{
+  CHECK(build_error({{"type", "regex"}, {"value", "a"}, {"flags", "g"}}) ==
+        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has flag 'g', which std::regex does not support (a search "
+        "already finds any match; patterns are matched on UTF-8 bytes); expected any of: i, m, s, x");
+}
