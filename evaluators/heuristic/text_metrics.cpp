@@ -1,9 +1,11 @@
 #include "evaluators/heuristic/text_metrics.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cfloat>
 #include <cmath>
-#include <map>
+#include <cstdint>
+#include <unordered_map>
 
 #include "evaluators/heuristic/unicode_text.hpp"
 
@@ -13,34 +15,65 @@ namespace {
 
 using Tokens = std::vector<std::u32string>;
 
-std::map<Tokens, long> ngram_counts(const Tokens& tokens, std::size_t n)
+// Tokens become small integers shared by both sides, and an n-gram (n <= 4) a fixed array of
+// them: counting is then a sort of flat keys rather than a map of string vectors.
+using Gram = std::array<std::uint32_t, 4>;
+
+struct Interned {
+  std::vector<std::uint32_t> left;
+  std::vector<std::uint32_t> right;
+};
+
+Interned intern(const Tokens& left, const Tokens& right)
 {
-  std::map<Tokens, long> counts;
-  for (std::size_t i = 0; i + n <= tokens.size(); ++i) {
-    ++counts[Tokens(tokens.begin() + static_cast<long>(i), tokens.begin() + static_cast<long>(i + n))];
+  std::unordered_map<std::u32string, std::uint32_t> ids;
+  Interned out;
+  for (const auto* side : {&left, &right}) {
+    auto& target = side == &left ? out.left : out.right;
+    target.reserve(side->size());
+    for (const auto& token : *side) {
+      target.push_back(ids.emplace(token, static_cast<std::uint32_t>(ids.size())).first->second);
+    }
   }
-  return counts;
+  return out;
 }
 
-long overlap(const std::map<Tokens, long>& a, const std::map<Tokens, long>& b)
+// The sorted n-grams of `ids`; equal n-grams are adjacent.
+std::vector<Gram> sorted_grams(const std::vector<std::uint32_t>& ids, std::size_t n)
+{
+  std::vector<Gram> grams;
+  if (ids.size() >= n) {
+    grams.reserve(ids.size() - n + 1);
+  }
+  for (std::size_t i = 0; i + n <= ids.size(); ++i) {
+    Gram gram{};
+    for (std::size_t k = 0; k < n; ++k) {
+      gram[k] = ids[i + k];
+    }
+    grams.push_back(gram);
+  }
+  std::sort(grams.begin(), grams.end());
+  return grams;
+}
+
+// Clipped overlap: sum over n-grams of min(count in a, count in b) — a merge of sorted lists.
+long overlap(const std::vector<Gram>& a, const std::vector<Gram>& b)
 {
   long common = 0;
-  for (const auto& [gram, count] : a) {
-    auto it = b.find(gram);
-    if (it != b.end()) {
-      common += std::min(count, it->second);
+  std::size_t i = 0;
+  std::size_t j = 0;
+  while (i < a.size() && j < b.size()) {
+    if (a[i] < b[j]) {
+      ++i;
+    } else if (b[j] < a[i]) {
+      ++j;
+    } else {
+      ++common;
+      ++i;
+      ++j;
     }
   }
   return common;
-}
-
-long total(const std::map<Tokens, long>& counts)
-{
-  long sum = 0;
-  for (const auto& entry : counts) {
-    sum += entry.second;
-  }
-  return sum;
 }
 
 double f_measure(double precision, double recall)
@@ -68,11 +101,18 @@ std::size_t edit_distance(std::u32string_view a, std::u32string_view b)
   for (std::size_t j = 0; j <= b.size(); ++j) {
     previous[j] = j;
   }
+  const char32_t* right = b.data();
   for (std::size_t i = 1; i <= a.size(); ++i) {
-    current[0] = i;
+    std::size_t* prev = previous.data();
+    std::size_t* cur = current.data();
+    const char32_t left = a[i - 1];
+    cur[0] = i;
     for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t substitute = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
-      current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitute});
+      std::size_t best = prev[j - 1] + (left == right[j - 1] ? 0 : 1);
+      const std::size_t del = prev[j] + 1;
+      const std::size_t ins = cur[j - 1] + 1;
+      best = del < best ? del : best;
+      cur[j] = ins < best ? ins : best;
     }
     std::swap(previous, current);
   }
@@ -92,16 +132,16 @@ double levenshtein_similarity(std::string_view a, std::string_view b)
 
 BleuStats bleu_stats(std::string_view hypothesis, std::string_view reference)
 {
-  const Tokens hyp = split_whitespace(decode_utf8(hypothesis));
-  const Tokens ref = split_whitespace(decode_utf8(reference));
+  const Interned ids =
+      intern(split_whitespace(decode_utf8(hypothesis)), split_whitespace(decode_utf8(reference)));
   BleuStats stats;
-  stats.hypothesis_length = static_cast<long>(hyp.size());
-  stats.reference_length = static_cast<long>(ref.size());
+  stats.hypothesis_length = static_cast<long>(ids.left.size());
+  stats.reference_length = static_cast<long>(ids.right.size());
   for (std::size_t n = 1; n <= 4; ++n) {
-    const auto hyp_counts = ngram_counts(hyp, n);
-    stats.matches[n - 1] = overlap(hyp_counts, ngram_counts(ref, n));
+    const auto hyp_grams = sorted_grams(ids.left, n);
+    stats.matches[n - 1] = overlap(hyp_grams, sorted_grams(ids.right, n));
     // NLTK's modified_precision uses max(1, count) as the denominator.
-    stats.totals[n - 1] = std::max(1L, total(hyp_counts));
+    stats.totals[n - 1] = std::max(1L, static_cast<long>(hyp_grams.size()));
   }
   return stats;
 }
@@ -160,18 +200,20 @@ std::vector<std::u32string> rouge_tokens(std::string_view text)
 
 double rouge_n(std::string_view candidate, std::string_view reference, int n)
 {
-  const auto cand = ngram_counts(rouge_tokens(candidate), static_cast<std::size_t>(n));
-  const auto ref = ngram_counts(rouge_tokens(reference), static_cast<std::size_t>(n));
+  const Interned ids = intern(rouge_tokens(candidate), rouge_tokens(reference));
+  const auto cand = sorted_grams(ids.left, static_cast<std::size_t>(n));
+  const auto ref = sorted_grams(ids.right, static_cast<std::size_t>(n));
   const double common = static_cast<double>(overlap(cand, ref));
-  const double precision = common / static_cast<double>(std::max(1L, total(cand)));
-  const double recall = common / static_cast<double>(std::max(1L, total(ref)));
+  const double precision = common / static_cast<double>(std::max<std::size_t>(1, cand.size()));
+  const double recall = common / static_cast<double>(std::max<std::size_t>(1, ref.size()));
   return f_measure(precision, recall);
 }
 
 double rouge_l(std::string_view candidate, std::string_view reference)
 {
-  const Tokens cand = rouge_tokens(candidate);
-  const Tokens ref = rouge_tokens(reference);
+  const Interned ids = intern(rouge_tokens(candidate), rouge_tokens(reference));
+  const auto& cand = ids.left;
+  const auto& ref = ids.right;
   if (cand.empty() || ref.empty()) {
     return 0.0;
   }
@@ -232,9 +274,11 @@ bool squad_exact_match(std::string_view prediction, std::string_view truth)
 
 double squad_f1(std::string_view prediction, std::string_view truth)
 {
-  const Tokens pred = split_whitespace(decode_utf8(squad_normalize(prediction)));
-  const Tokens gold = split_whitespace(decode_utf8(squad_normalize(truth)));
-  const double common = static_cast<double>(overlap(ngram_counts(pred, 1), ngram_counts(gold, 1)));
+  const Interned ids = intern(split_whitespace(decode_utf8(squad_normalize(prediction))),
+                              split_whitespace(decode_utf8(squad_normalize(truth))));
+  const auto& pred = ids.left;
+  const auto& gold = ids.right;
+  const double common = static_cast<double>(overlap(sorted_grams(pred, 1), sorted_grams(gold, 1)));
   if (common == 0) {
     return 0.0;
   }
