@@ -24,10 +24,10 @@ Result<EvaluatorPtr> make_bleu(const EvaluatorSpec& spec)
       return reader.key_error("smoothing", "must be 'method1' or 'none', got '" + *text + "'");
     }
   }
-  return build_reference_metric(reader, "bleu", 0.5,
-                                [smoothing](const std::string& output, const std::string& ref) {
-                                  return sentence_bleu(output, ref, smoothing);
-                                });
+  return build_reference_metric(
+      reader, "bleu", 0.5, [smoothing](const std::string& output, const std::string& ref) -> Result<double> {
+        return sentence_bleu(output, ref, smoothing);
+      });
 }
 
 } // namespace evalgate

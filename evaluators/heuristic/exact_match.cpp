@@ -9,7 +9,7 @@ namespace evalgate {
 Result<EvaluatorPtr> make_exact_match(const EvaluatorSpec& spec)
 {
   return make_reference_metric(spec, "exact match", 1.0,
-                               [](const std::string& output, const std::string& ref) {
+                               [](const std::string& output, const std::string& ref) -> Result<double> {
                                  return squad_exact_match(output, ref) ? 1.0 : 0.0;
                                });
 }

@@ -7,9 +7,10 @@ namespace evalgate {
 
 Result<EvaluatorPtr> make_f1(const EvaluatorSpec& spec)
 {
-  return make_reference_metric(spec, "token F1", 0.5, [](const std::string& output, const std::string& ref) {
-    return squad_f1(output, ref);
-  });
+  return make_reference_metric(spec, "token F1", 0.5,
+                               [](const std::string& output, const std::string& ref) -> Result<double> {
+                                 return squad_f1(output, ref);
+                               });
 }
 
 } // namespace evalgate

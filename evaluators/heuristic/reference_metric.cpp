@@ -40,7 +40,11 @@ public:
     } else {
       return errored_score(m_threshold, "no reference: set `value` or give the case an `expected` field");
     }
-    const double value = m_metric(input.trial.output, reference);
+    auto computed = m_metric(input.trial.output, reference);
+    if (!computed) {
+      return errored_score(m_threshold, computed.error().message);
+    }
+    const double value = *computed;
     const std::string against = " against " + in_quotes(reference);
     if (value >= m_threshold) {
       return graded_score(value, m_threshold,
@@ -59,6 +63,15 @@ private:
 };
 
 } // namespace
+
+Result<double> table_too_large(std::string_view metric, std::size_t rows, std::size_t columns,
+                               std::string_view unit)
+{
+  return fail(ErrorCategory::data, "output and reference too long for " + std::string(metric) + " (" +
+                                       std::to_string(rows) + " × " + std::to_string(columns) + " " +
+                                       std::string(unit) + " > " + format_number(k_max_table_cells) +
+                                       " cells)");
+}
 
 Result<EvaluatorPtr> make_reference_metric(const EvaluatorSpec& spec, std::string label,
                                            double default_threshold, ReferenceMetricFn metric)

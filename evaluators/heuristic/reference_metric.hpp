@@ -16,8 +16,19 @@
 
 namespace evalgate {
 
-// metric(output, reference) in [0, 1].
-using ReferenceMetricFn = std::function<double(const std::string& output, const std::string& reference)>;
+// metric(output, reference) in [0, 1], or an error (an errored score) when it cannot be computed,
+// e.g. inputs too long for a quadratic algorithm.
+using ReferenceMetricFn =
+    std::function<Result<double>(const std::string& output, const std::string& reference)>;
+
+// Quadratic metrics (levenshtein, rouge-l) refuse inputs whose table would exceed this many cells:
+// a 300 KB output against a 300 KB reference would otherwise hold a worker for minutes.
+constexpr double k_max_table_cells = 1e8;
+
+// The error for a too-large table: "output and reference too long for levenshtein (20000 × 9000
+// code points > 100000000 cells)".
+Result<double> table_too_large(std::string_view metric, std::size_t rows, std::size_t columns,
+                               std::string_view unit);
 
 // Validates the common keys plus `value`, reads the threshold (default `default_threshold`) and
 // builds the evaluator. `label` starts every reason: "rouge-l 0.6667 >= 0.5 against '...'".

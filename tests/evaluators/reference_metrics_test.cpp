@@ -145,3 +145,30 @@ TEST_CASE("not-levenshtein complements the similarity")
   CHECK(s.value == 1.0);
   CHECK(s.pass);
 }
+
+TEST_CASE("quadratic metrics refuse inputs too large to compare, as an errored score")
+{
+  const std::string output(20000, 'a');
+  const std::string reference(6000, 'b');
+  Score s = score_with_expected({{"type", "levenshtein"}}, output, reference);
+  CHECK(s.errored());
+  CHECK(s.error == "output and reference too long for levenshtein (20000 × 6000 code points > 100000000 cells)");
+  std::string words;
+  for (int i = 0; i < 12000; ++i) {
+    words += "w" + std::to_string(i) + " ";
+  }
+  Score l = score_with_expected({{"type", "rouge-l"}}, words, words);
+  CHECK(l.errored());
+  CHECK(l.error == "output and reference too long for rouge-l (12000 × 12000 tokens > 100000000 cells)");
+}
+
+TEST_CASE("n-gram metrics handle a huge output")
+{
+  std::string words;
+  for (int i = 0; i < 50000; ++i) {
+    words += "w" + std::to_string(i % 1000) + " ";
+  }
+  CHECK(score_with_expected({{"type", "rouge-2"}}, words, words).value == doctest::Approx(1.0));
+  CHECK(score_with_expected({{"type", "bleu"}}, words, words).value == doctest::Approx(1.0));
+  CHECK(score_with_expected({{"type", "f1"}}, words, words).value == doctest::Approx(1.0));
+}
