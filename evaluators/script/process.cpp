@@ -81,7 +81,9 @@ Result<ProcessOutcome> run_process(const std::vector<std::string>& argv, const s
   Pipe out;
   Pipe err;
   if (!make_pipe(in) || !make_pipe(out) || !make_pipe(err)) {
-    close_fd(in.read), close_fd(in.write), close_fd(out.read), close_fd(out.write), close_fd(err.read);
+    for (int* fd : {&in.read, &in.write, &out.read, &out.write, &err.read, &err.write}) {
+      close_fd(*fd);
+    }
     return fail(ErrorCategory::internal, std::string("could not create pipes: ") + std::strerror(errno));
   }
   posix_spawn_file_actions_t actions;
@@ -113,7 +115,9 @@ Result<ProcessOutcome> run_process(const std::vector<std::string>& argv, const s
   close_fd(out.write);
   close_fd(err.write);
   if (rc != 0) {
-    close_fd(in.write), close_fd(out.read), close_fd(err.read);
+    for (int* fd : {&in.write, &out.read, &err.read}) {
+      close_fd(*fd);
+    }
     return fail(ErrorCategory::config, "could not start '" + argv[0] + "': " + std::strerror(rc));
   }
 
