@@ -1,8 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "test_support.hpp"
 
@@ -192,4 +195,35 @@ TEST_CASE("script runs on the waiting pool")
   auto built = build({{"type", "script"}, {"command", {"true"}}}, dir);
   REQUIRE(built);
   CHECK((*built)->calls_model());
+}
+
+TEST_CASE("one script evaluator runs from several threads at once")
+{
+  ScriptDir dir;
+  dir.write("echo.sh", R"(read line
+case "$line" in
+  *'"output":"even"'*) echo '{"score": 1}' ;;
+  *) echo '{"score": 0}' ;;
+esac)");
+  auto built = build({{"type", "script"}, {"command", {"./echo.sh"}}}, dir);
+  REQUIRE(built);
+  std::atomic<int> wrong{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      Case test_case;
+      Trial trial;
+      trial.output = t % 2 == 0 ? "even" : "odd";
+      for (int i = 0; i < 10; ++i) {
+        const Score s = (*built)->evaluate({test_case, trial});
+        if (s.errored() || s.pass != (t % 2 == 0)) {
+          ++wrong;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  CHECK(wrong.load() == 0);
 }
