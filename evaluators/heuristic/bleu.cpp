@@ -25,7 +25,8 @@ Result<EvaluatorPtr> make_bleu(const EvaluatorSpec& spec)
     }
   }
   return build_reference_metric(
-      reader, "bleu", 0.5, [smoothing](const std::string& output, const std::string& ref) -> Result<double> {
+      reader, "bleu", 0.5, false,
+      [smoothing](const std::string& output, const std::string& ref) -> Result<double> {
         return sentence_bleu(output, ref, smoothing);
       });
 }

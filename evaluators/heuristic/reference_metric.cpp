@@ -1,7 +1,7 @@
 #include "evaluators/heuristic/reference_metric.hpp"
 
 #include <cmath>
-#include <optional>
+#include <vector>
 
 #include "evaluators/score.hpp"
 #include "evaluators/templated.hpp"
@@ -19,33 +19,47 @@ std::string shown(double value)
 
 class ReferenceMetric final : public Evaluator {
 public:
-  ReferenceMetric(std::optional<TemplatedText> reference, std::string label, double threshold,
+  ReferenceMetric(std::vector<TemplatedText> references, std::string label, double threshold,
                   ReferenceMetricFn metric)
-      : m_reference(std::move(reference)), m_label(std::move(label)), m_threshold(threshold),
+      : m_references(std::move(references)), m_label(std::move(label)), m_threshold(threshold),
         m_metric(std::move(metric))
   {
   }
 
   Score evaluate(const EvalInput& input) const override
   {
-    std::string reference;
-    if (m_reference) {
-      auto rendered = m_reference->render(input.test_case.vars);
+    std::vector<std::string> references;
+    for (const auto& templated : m_references) {
+      auto rendered = templated.render(input.test_case.vars);
       if (!rendered) {
         return errored_score(m_threshold, rendered.error().message);
       }
-      reference = std::move(*rendered);
-    } else if (input.test_case.expected) {
-      reference = *input.test_case.expected;
-    } else {
-      return errored_score(m_threshold, "no reference: set `value` or give the case an `expected` field");
+      references.push_back(std::move(*rendered));
     }
-    auto computed = m_metric(input.trial.output, reference);
-    if (!computed) {
-      return errored_score(m_threshold, computed.error().message);
+    if (m_references.empty()) {
+      if (!input.test_case.expected) {
+        return errored_score(m_threshold, "no reference: set `value` or give the case an `expected` field");
+      }
+      references.push_back(*input.test_case.expected);
     }
-    const double value = *computed;
-    const std::string against = " against " + in_quotes(reference);
+    // Several references: the best one counts (SQuAD's max over gold answers).
+    double value = -1;
+    std::size_t best = 0;
+    for (std::size_t i = 0; i < references.size(); ++i) {
+      auto computed = m_metric(input.trial.output, references[i]);
+      if (!computed) {
+        return errored_score(m_threshold, computed.error().message);
+      }
+      if (*computed > value) {
+        value = *computed;
+        best = i;
+      }
+    }
+    const std::string& reference = references[best];
+    std::string against = " against " + in_quotes(reference);
+    if (references.size() > 1) {
+      against += " (best of " + std::to_string(references.size()) + " references)";
+    }
     if (value >= m_threshold) {
       return graded_score(value, m_threshold,
                           m_label + " " + shown(value) + " >= " + shown(m_threshold) + against);
@@ -56,7 +70,7 @@ public:
   }
 
 private:
-  std::optional<TemplatedText> m_reference;
+  std::vector<TemplatedText> m_references; // empty: the case's `expected`
   std::string m_label;
   double m_threshold;
   ReferenceMetricFn m_metric;
@@ -80,35 +94,45 @@ Result<EvaluatorPtr> make_reference_metric(const EvaluatorSpec& spec, std::strin
   if (auto ok = reader.allow_keys({"value"}); !ok) {
     return fail(ok.error());
   }
-  return build_reference_metric(reader, std::move(label), default_threshold, std::move(metric));
+  return build_reference_metric(reader, std::move(label), default_threshold, true, std::move(metric));
 }
 
 Result<EvaluatorPtr> build_reference_metric(const SpecReader& reader, std::string label,
-                                            double default_threshold, ReferenceMetricFn metric)
+                                            double default_threshold, bool allow_list,
+                                            ReferenceMetricFn metric)
 {
-  std::optional<TemplatedText> reference;
+  std::vector<TemplatedText> references;
   if (const Json* value = reader.find("value")) {
-    std::string text;
-    if (value->is_number()) {
-      text = value->dump();
-    } else {
-      auto written = reader.string_of("value", *value);
-      if (!written) {
-        return fail(written.error());
+    if (value->is_array() && !allow_list) {
+      return reader.wrong_type("value", "a string (one reference)", *value);
+    }
+    if (value->is_array() && value->empty()) {
+      return reader.key_error("value", "must not be an empty list");
+    }
+    const Json items = value->is_array() ? *value : Json::array({*value});
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const std::string item_label = value->is_array() ? "value[" + std::to_string(i) + "]" : "value";
+      std::string text;
+      if (items[i].is_number()) {
+        text = items[i].dump();
+      } else if (items[i].is_string()) {
+        text = items[i].get<std::string>();
+      } else {
+        return reader.wrong_type("value", allow_list ? "a string or a list of strings" : "a string",
+                                 items[i]);
       }
-      text = *written;
+      auto templated = TemplatedText::make(reader, "value", item_label, std::move(text));
+      if (!templated) {
+        return fail(templated.error());
+      }
+      references.push_back(std::move(*templated));
     }
-    auto templated = TemplatedText::make(reader, "value", "value", std::move(text));
-    if (!templated) {
-      return fail(templated.error());
-    }
-    reference = std::move(*templated);
   }
   auto threshold = reader.threshold(default_threshold);
   if (!threshold) {
     return fail(threshold.error());
   }
-  return EvaluatorPtr(std::make_unique<ReferenceMetric>(std::move(reference), std::move(label), *threshold,
+  return EvaluatorPtr(std::make_unique<ReferenceMetric>(std::move(references), std::move(label), *threshold,
                                                         std::move(metric)));
 }
 

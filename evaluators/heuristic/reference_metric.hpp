@@ -3,6 +3,7 @@
 // output with a reference text (levenshtein, bleu, rouge-*, exact-match, f1). The reference is
 // the templated `value` key, or the case's `expected` field when `value` is absent; a case with
 // neither is an errored score ("no reference: set `value` or give the case an `expected` field").
+// `value` may be a list of references where allowed: the best one counts (SQuAD's max over golds).
 // The score is the metric itself; pass = score >= threshold. Immutable; evaluate() is thread-safe.
 
 #include <functional>
@@ -36,7 +37,9 @@ Result<EvaluatorPtr> make_reference_metric(const EvaluatorSpec& spec, std::strin
                                            double default_threshold, ReferenceMetricFn metric);
 
 // The same for a caller that has already checked its keys (one with options beyond `value`).
+// `allow_list` false: `value` must be one string (bleu, whose multi-reference form is not a max).
 Result<EvaluatorPtr> build_reference_metric(const SpecReader& reader, std::string label,
-                                            double default_threshold, ReferenceMetricFn metric);
+                                            double default_threshold, bool allow_list,
+                                            ReferenceMetricFn metric);
 
 } // namespace evalgate

@@ -133,8 +133,10 @@ TEST_CASE("f1 is SQuAD token F1 with multiset overlap")
 
 TEST_CASE("reference metrics reject a value that is not text")
 {
-  CHECK(build_error({{"type", "f1"}, {"value", {1, 2}}}) ==
-        "evalgate.yaml:7:5: evaluator 'f1' key 'value' must be a string, got array");
+  CHECK(build_error({{"type", "f1"}, {"value", Json::object({{"a", 1}})}}) ==
+        "evalgate.yaml:7:5: evaluator 'f1' key 'value' must be a string or a list of strings, got object");
+  CHECK(build_error({{"type", "f1"}, {"value", {"ok", true}}}) ==
+        "evalgate.yaml:7:5: evaluator 'f1' key 'value' must be a string or a list of strings, got boolean");
   CHECK(build_error({{"type", "levenshtein"}, {"threshold", 2}}) ==
         "evalgate.yaml:7:5: evaluator 'levenshtein' key 'threshold' must be between 0 and 1, got 2");
 }
@@ -152,7 +154,8 @@ TEST_CASE("quadratic metrics refuse inputs too large to compare, as an errored s
   const std::string reference(6000, 'b');
   Score s = score_with_expected({{"type", "levenshtein"}}, output, reference);
   CHECK(s.errored());
-  CHECK(s.error == "output and reference too long for levenshtein (20000 × 6000 code points > 100000000 cells)");
+  CHECK(s.error ==
+        "output and reference too long for levenshtein (20000 × 6000 code points > 100000000 cells)");
   std::string words;
   for (int i = 0; i < 12000; ++i) {
     words += "w" + std::to_string(i) + " ";
@@ -171,4 +174,22 @@ TEST_CASE("n-gram metrics handle a huge output")
   CHECK(score_with_expected({{"type", "rouge-2"}}, words, words).value == doctest::Approx(1.0));
   CHECK(score_with_expected({{"type", "bleu"}}, words, words).value == doctest::Approx(1.0));
   CHECK(score_with_expected({{"type", "f1"}}, words, words).value == doctest::Approx(1.0));
+}
+
+TEST_CASE("exact-match and f1 take several references and score the best, as SQuAD does")
+{
+  const Json config = {{"type", "f1"}, {"value", {"Denver Broncos", "{{alias}}"}}};
+  Score s = score_output(config, "the Broncos", {{"alias", "Broncos"}});
+  CHECK(s.value == 1.0);
+  CHECK(s.reason == "token F1 1 >= 0.5 against 'Broncos' (best of 2 references)");
+  CHECK(
+      score_output({{"type", "exact-match"}, {"value", {"Paris", "paris, france"}}}, "Paris, France!").pass);
+  CHECK(build_error({{"type", "f1"}, {"value", Json::array()}}) ==
+        "evalgate.yaml:7:5: evaluator 'f1' key 'value' must not be an empty list");
+}
+
+TEST_CASE("bleu takes one reference")
+{
+  CHECK(build_error({{"type", "bleu"}, {"value", {"a", "b"}}}) ==
+        "evalgate.yaml:7:5: evaluator 'bleu' key 'value' must be a string (one reference), got array");
 }
