@@ -100,6 +100,6 @@ TEST_CASE("regex flag x ignores whitespace and comments outside classes")
 TEST_CASE("regex explains that JavaScript's g, y and u flags do not apply")
 {
   CHECK(build_error({{"type", "regex"}, {"value", "a"}, {"flags", "g"}}) ==
-        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has flag 'g', which std::regex does not support (a search "
-        "already finds any match; patterns are matched on UTF-8 bytes); expected any of: i, m, s, x");
+        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has flag 'g', which std::regex does not support "
+        "(a search already finds any match; patterns are matched on UTF-8 bytes); expected any of: i, m, s, x");
 }
