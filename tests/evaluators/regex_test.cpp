@@ -33,8 +33,8 @@ TEST_CASE("regex flag m lets ^ and $ match at line breaks")
 
 TEST_CASE("regex rejects an unknown flag")
 {
-  CHECK(build_error({{"type", "regex"}, {"value", "a"}, {"flags", "ix"}}) ==
-        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has unknown flag 'x'; expected any of: i, m");
+  CHECK(build_error({{"type", "regex"}, {"value", "a"}, {"flags", "iq"}}) ==
+        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has unknown flag 'q'; expected any of: i, m, s, x");
 }
 
 TEST_CASE("a regex that does not compile is a config error at load")
@@ -79,4 +79,27 @@ TEST_CASE("an output too long for a regex search is an errored score")
   CHECK(s.errored());
   CHECK_FALSE(s.pass);
   CHECK(s.error == "regex /a.*b/ could not run: output too long for regex search (300000 bytes > 262144)");
+}
+
+TEST_CASE("regex flag s lets . match line breaks")
+{
+  CHECK_FALSE(score_output({{"type", "regex"}, {"value", "begin.*end"}}, "begin\nend").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "begin.*end"}, {"flags", "s"}}, "begin\nend").pass);
+  // A dot inside a character class stays a literal dot.
+  CHECK_FALSE(score_output({{"type", "regex"}, {"value", "a[.]b"}, {"flags", "s"}}, "a\nb").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "a\\.b"}, {"flags", "s"}}, "a.b").pass);
+}
+
+TEST_CASE("regex flag x ignores whitespace and comments outside classes")
+{
+  const Json config = {{"type", "regex"}, {"value", "^ \\d{3} - \\d{4}  # local number\n $"}, {"flags", "x"}};
+  CHECK(score_output(config, "555-0199").pass);
+  CHECK(score_output({{"type", "regex"}, {"value", "a\\ b [ ]c"}, {"flags", "x"}}, "a b c").pass);
+}
+
+TEST_CASE("regex explains that JavaScript's g, y and u flags do not apply")
+{
+  CHECK(build_error({{"type", "regex"}, {"value", "a"}, {"flags", "g"}}) ==
+        "evalgate.yaml:7:5: evaluator 'regex' key 'flags' has flag 'g', which std::regex does not support "
+        "(a search already finds any match; patterns are matched on UTF-8 bytes); expected any of: i, m, s, x");
 }
