@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "evaluators/heuristic/heuristic.hpp"
+#include "evaluators/judge/judge.hpp"
 #include "core/suggest.hpp"
 
 namespace evalgate {
@@ -88,17 +89,30 @@ const std::vector<EvaluatorType>& evaluator_types()
 {
   // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
   static const std::vector<EvaluatorType> k_types = {
+    {"answer-relevance", "LLM judge: share of the output's statements relevant to the question", false, make_answer_relevance_judge},
+    {"closed-qa", "LLM judge: the output meets `criteria` for the question (Y/N)", false, make_closed_qa_judge},
     {"contains", "output contains `value` (case-sensitive)", true, spec_only<make_contains>},
     {"contains-all", "output contains every string in `value`; score = found / total", true, spec_only<make_contains_all>},
     {"contains-any", "output contains at least one string in `value`", true, spec_only<make_contains_any>},
+    {"context-precision", "LLM judge: average precision of the useful retrieved chunks (needs expected, context)", false, make_context_precision_judge},
+    {"context-recall", "LLM judge: share of the expected answer found in the context", false, make_context_recall_judge},
+    {"context-relevance", "LLM judge: relevance of the context to the question (0, 0.5, 1)", false, make_context_relevance_judge},
     {"equals", "output equals `value` exactly (non-string values: compared as JSON)", true, spec_only<make_equals>},
+    {"factuality", "LLM judge: facts of the output vs the expected answer, choices A-E", false, make_factuality_judge},
+    {"faithfulness", "alias of groundedness", false, make_groundedness_judge},
+    {"g-eval", "LLM judge: `criteria` -> steps (generated once) -> 1..N score, logprob-weighted when available", false, make_g_eval_judge},
+    {"groundedness", "LLM judge: share of the output's claims supported by the context", false, make_groundedness_judge},
     {"icontains", "output contains `value`, ignoring ASCII case", true, spec_only<make_icontains>},
     {"is-json", "output parses as strict JSON", true, spec_only<make_is_json>},
     {"json-field", "output is JSON and the field at `path` equals `value`", true, spec_only<make_json_field>},
     {"max-latency-ms", "trial latency is at most `value` milliseconds", false, spec_only<make_max_latency_ms>},
     {"max-length", "output is at most `value` characters (UTF-8 code points)", false, spec_only<make_max_length>},
+    {"pairwise", "LLM judge: output vs `against`, judged in both orders (win 1, tie 0.5, loss 0)", false, make_pairwise_judge},
+    {"policy", "LLM judge: the output complies with the `policy` text", false, make_policy_judge},
     {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m)", true, spec_only<make_regex>},
+    {"rubric", "LLM judge: pass/score/reason against the `rubric` text", false, make_rubric_judge},
     {"starts-with", "output starts with `value`", true, spec_only<make_starts_with>},
+    {"toxicity", "LLM judge: the output is not toxic (built-in policy, or `policy`)", false, make_toxicity_judge},
   };
   return k_types;
 }
