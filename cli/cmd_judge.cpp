@@ -19,7 +19,8 @@ struct CalibrateFlags {
 int calibrate(const CalibrateFlags& flags)
 {
   if (flags.format != "text" && flags.format != "json") {
-    return report_error(make_error(ErrorCategory::usage, "--format must be text or json, got '" + flags.format + "'"));
+    return report_error(
+        make_error(ErrorCategory::usage, "--format must be text or json, got '" + flags.format + "'"));
   }
   auto suite = load_suite(flags.suite);
   if (!suite) {
@@ -46,12 +47,15 @@ Command judge_command()
             app.require_subcommand(1);
             auto flags = std::make_shared<CalibrateFlags>();
             CLI::App* sub = app.add_subcommand(
-              "calibrate", "Run a suite's evaluator over human-labelled examples; report agreement, Cohen's kappa "
-                           "(pass/fail), Spearman (scores) and the confusion matrix");
-            sub->add_option("--labels", flags->labels,
-                            "Labelled examples (JSONL/CSV/JSON/YAML rows: case vars, output, label pass|fail, score)")
-              ->required();
-            sub->add_option("--evaluator", flags->evaluator, "Name of the suite evaluator to calibrate")->required();
+                "calibrate",
+                "Run a suite's evaluator over human-labelled examples; report agreement, Cohen's kappa "
+                "(pass/fail), Spearman (scores) and the confusion matrix");
+            sub->add_option(
+                   "--labels", flags->labels,
+                   "Labelled examples (JSONL/CSV/JSON/YAML rows: case vars, output, label pass|fail, score)")
+                ->required();
+            sub->add_option("--evaluator", flags->evaluator, "Name of the suite evaluator to calibrate")
+                ->required();
             sub->add_option("--suite", flags->suite, "Suite file (default: evalgate.yaml|.yml|.json here)");
             sub->add_option("--format", flags->format, "text or json")->capture_default_str();
             return [flags] { return calibrate(*flags); };

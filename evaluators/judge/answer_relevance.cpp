@@ -68,8 +68,9 @@ private:
 
 Result<JudgePtr> make_answer_relevance_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  auto setup = JudgeSetup::make(spec, context, "answer-relevance", {},
-                                {{"verdict", {{"output", "question", "expected", "context"}, {"output", "question"}}}}, 0.5);
+  auto setup = JudgeSetup::make(
+      spec, context, "answer-relevance", {},
+      {{"verdict", {{"output", "question", "expected", "context"}, {"output", "question"}}}}, 0.5);
   if (!setup) {
     return fail(setup.error());
   }

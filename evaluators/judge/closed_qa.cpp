@@ -10,7 +10,10 @@ const std::vector<std::string> k_choices = {"Y", "N", "YES", "NO"};
 
 class ClosedQaJudge final : public Evaluator {
 public:
-  ClosedQaJudge(JudgeSetup setup, TemplatedText criteria) : m_setup(std::move(setup)), m_criteria(std::move(criteria)) {}
+  ClosedQaJudge(JudgeSetup setup, TemplatedText criteria)
+      : m_setup(std::move(setup)), m_criteria(std::move(criteria))
+  {
+  }
 
   Score evaluate(const EvalInput& input) const override
   {
@@ -26,7 +29,8 @@ public:
     Json values = data_values(*inputs);
     values["criteria"] = *criteria;
     auto verdict = call.ask("verdict", values, [](const Json& v) -> std::string {
-      return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? "" : "no choice Y or N";
+      return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? ""
+                                                                                         : "no choice Y or N";
     });
     if (!verdict) {
       return call.errored(verdict.error().message);
@@ -51,8 +55,9 @@ private:
 
 Result<JudgePtr> make_closed_qa_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  auto setup = JudgeSetup::make(spec, context, "closed-qa", {"criteria"},
-                                {{"verdict", {{"output", "question", "expected", "context", "criteria"}, {"output"}}}}, 0.5);
+  auto setup = JudgeSetup::make(
+      spec, context, "closed-qa", {"criteria"},
+      {{"verdict", {{"output", "question", "expected", "context", "criteria"}, {"output"}}}}, 0.5);
   if (!setup) {
     return fail(setup.error());
   }

@@ -67,7 +67,7 @@ public:
     call.details()["verdicts"] = useful;
     const double value = hits == 0 ? 0.0 : sum / hits;
     return call.graded(value, std::to_string(hits) + "/" + std::to_string(useful.size()) +
-                                " chunks useful (average precision over their ranks)");
+                                  " chunks useful (average precision over their ranks)");
   }
 
   bool calls_model() const override { return true; }
@@ -81,8 +81,9 @@ private:
 Result<JudgePtr> make_context_precision_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
   auto setup = JudgeSetup::make(
-    spec, context, "context-precision", {},
-    {{"verdict", {{"output", "question", "expected", "context", "chunk_count"}, {"expected", "context"}}}}, 0.5);
+      spec, context, "context-precision", {},
+      {{"verdict", {{"output", "question", "expected", "context", "chunk_count"}, {"expected", "context"}}}},
+      0.5);
   if (!setup) {
     return fail(setup.error());
   }

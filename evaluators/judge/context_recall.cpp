@@ -67,8 +67,9 @@ private:
 
 Result<JudgePtr> make_context_recall_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  auto setup = JudgeSetup::make(spec, context, "context-recall", {},
-                                {{"verdict", {{"output", "question", "expected", "context"}, {"expected", "context"}}}}, 0.5);
+  auto setup = JudgeSetup::make(
+      spec, context, "context-recall", {},
+      {{"verdict", {{"output", "question", "expected", "context"}, {"expected", "context"}}}}, 0.5);
   if (!setup) {
     return fail(setup.error());
   }

@@ -50,8 +50,9 @@ private:
 
 Result<JudgePtr> make_context_relevance_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  auto setup = JudgeSetup::make(spec, context, "context-relevance", {},
-                                {{"verdict", {{"output", "question", "expected", "context"}, {"question", "context"}}}}, 0.5);
+  auto setup = JudgeSetup::make(
+      spec, context, "context-relevance", {},
+      {{"verdict", {{"output", "question", "expected", "context"}, {"question", "context"}}}}, 0.5);
   if (!setup) {
     return fail(setup.error());
   }

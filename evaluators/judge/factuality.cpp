@@ -10,7 +10,8 @@ namespace evalgate {
 
 namespace {
 
-const std::map<std::string, double> k_choice_scores = {{"A", 0.4}, {"B", 0.6}, {"C", 1.0}, {"D", 0.0}, {"E", 1.0}};
+const std::map<std::string, double> k_choice_scores = {
+    {"A", 0.4}, {"B", 0.6}, {"C", 1.0}, {"D", 0.0}, {"E", 1.0}};
 const std::vector<std::string> k_choices = {"A", "B", "C", "D", "E"};
 
 class FactualityJudge final : public Evaluator {
@@ -25,7 +26,8 @@ public:
       return call.errored(inputs.error().message);
     }
     auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) -> std::string {
-      return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? "" : "no choice A-E";
+      return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? ""
+                                                                                         : "no choice A-E";
     });
     if (!verdict) {
       return call.errored(verdict.error().message);
@@ -48,8 +50,9 @@ private:
 
 Result<JudgePtr> make_factuality_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  auto setup = JudgeSetup::make(spec, context, "factuality", {},
-                                {{"verdict", {{"output", "question", "expected", "context"}, {"output", "expected"}}}}, 0.4);
+  auto setup = JudgeSetup::make(
+      spec, context, "factuality", {},
+      {{"verdict", {{"output", "question", "expected", "context"}, {"output", "expected"}}}}, 0.4);
   if (!setup) {
     return fail(setup.error());
   }

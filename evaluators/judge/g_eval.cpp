@@ -4,9 +4,9 @@
 // what was judged against. value = (g - 1) / (N - 1), where g is the probability-weighted score
 // over the score token's top logprobs when the judge's reply carries them (details.mode
 // "logprobs"), else the parsed integer (details.mode "plain").
+#include "evaluators/judge/g_eval_logprobs.hpp"
 #include "evaluators/judge/judge.hpp"
 #include "evaluators/judge/judge_base.hpp"
-#include "evaluators/judge/g_eval_logprobs.hpp"
 
 #include <cmath>
 #include <mutex>
@@ -22,8 +22,8 @@ constexpr int k_min_score = 1;
 class GEvalJudge final : public Evaluator {
 public:
   GEvalJudge(JudgeSetup setup, std::string criteria, std::vector<std::string> steps, int max_score)
-    : m_setup(std::move(setup)), m_criteria(std::move(criteria)), m_steps(std::move(steps)), m_max_score(max_score),
-      m_steps_given(!m_steps.empty())
+      : m_setup(std::move(setup)), m_criteria(std::move(criteria)), m_steps(std::move(steps)),
+        m_max_score(max_score), m_steps_given(!m_steps.empty())
   {
   }
 
@@ -61,7 +61,8 @@ public:
     const int raw = static_cast<int>(*number_field(*verdict, "score"));
     double g = raw;
     std::optional<double> weighted;
-    if (auto found = verdict->find("_raw"); found != verdict->end() && found->is_object() && found->contains("logprobs")) {
+    if (auto found = verdict->find("_raw");
+        found != verdict->end() && found->is_object() && found->contains("logprobs")) {
       weighted = logprob_weighted_score((*found)["logprobs"], raw, k_min_score, m_max_score);
     }
     call.details()["mode"] = weighted ? "logprobs" : "plain";
@@ -116,8 +117,8 @@ private:
 
 Result<JudgePtr> make_g_eval_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  const std::vector<std::string> all = {"output", "question", "expected", "context", "criteria", "steps",
-                                        "min_score", "max_score"};
+  const std::vector<std::string> all = {"output",   "question", "expected",  "context",
+                                        "criteria", "steps",    "min_score", "max_score"};
   auto setup = JudgeSetup::make(spec, context, "g-eval", {"criteria", "steps", "max_score"},
                                 {{"steps", {all, {"criteria"}}}, {"score", {all, {"output"}}}}, 0.5);
   if (!setup) {

@@ -72,7 +72,8 @@ std::optional<std::size_t> score_token(const Json& content, int raw_score)
 
 } // namespace
 
-std::optional<double> logprob_weighted_score(const Json& logprobs, int raw_score, int min_score, int max_score)
+std::optional<double> logprob_weighted_score(const Json& logprobs, int raw_score, int min_score,
+                                             int max_score)
 {
   if (!logprobs.is_object() || !logprobs.contains("content") || !logprobs["content"].is_array()) {
     return std::nullopt;

@@ -15,6 +15,7 @@
 
 namespace evalgate {
 
-std::optional<double> logprob_weighted_score(const Json& logprobs, int raw_score, int min_score, int max_score);
+std::optional<double> logprob_weighted_score(const Json& logprobs, int raw_score, int min_score,
+                                             int max_score);
 
 } // namespace evalgate

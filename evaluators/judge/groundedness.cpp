@@ -78,7 +78,8 @@ public:
     }
     call.details()["supported"] = supported;
     call.details()["unsupported_claims"] = unsupported;
-    std::string reason = std::to_string(supported) + "/" + std::to_string(claims.size()) + " claims supported";
+    std::string reason =
+        std::to_string(supported) + "/" + std::to_string(claims.size()) + " claims supported";
     if (!unsupported.empty()) {
       reason += "; unsupported: ";
       for (std::size_t i = 0; i < unsupported.size(); ++i) {
@@ -99,8 +100,9 @@ private:
 Result<JudgePtr> make_groundedness_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
   const std::vector<std::string> all = {"output", "question", "expected", "context", "claims"};
-  auto setup = JudgeSetup::make(spec, context, "groundedness", {},
-                                {{"claims", {all, {"output"}}}, {"verdicts", {all, {"context", "claims"}}}}, 0.5);
+  auto setup =
+      JudgeSetup::make(spec, context, "groundedness", {},
+                       {{"claims", {all, {"output"}}}, {"verdicts", {all, {"context", "claims"}}}}, 0.5);
   if (!setup) {
     return fail(setup.error());
   }

@@ -17,8 +17,8 @@ namespace {
 
 constexpr std::size_t k_reply_excerpt = 200;
 constexpr const char* k_retry_note =
-  "Your previous reply could not be read as the JSON object the instructions ask for. Reply again with "
-  "only that JSON object, no other text.";
+    "Your previous reply could not be read as the JSON object the instructions ask for. Reply again with "
+    "only that JSON object, no other text.";
 
 // Fields a case commonly names its question with, in order of preference.
 const std::vector<std::string> k_question_fields = {"question", "input", "query"};
@@ -76,7 +76,8 @@ Result<std::vector<std::string>> render_chunks(const TemplatedText& text, const 
 
 } // namespace
 
-Result<JudgeSetup> JudgeSetup::make(const EvaluatorSpec& spec, const EvaluatorContext& context, const std::string& judge,
+Result<JudgeSetup> JudgeSetup::make(const EvaluatorSpec& spec, const EvaluatorContext& context,
+                                    const std::string& judge,
                                     std::initializer_list<std::string_view> extra_keys,
                                     const std::vector<JudgeStepDef>& steps, double default_threshold)
 {
@@ -109,7 +110,8 @@ Result<JudgeSetup> JudgeSetup::make(const EvaluatorSpec& spec, const EvaluatorCo
       return fail(id.error());
     }
     if (std::find(context.judge_ids.begin(), context.judge_ids.end(), *id) == context.judge_ids.end()) {
-      return reader.key_error("provider", fmt::format("names '{}', which is not a judge; declare it under 'judges:'", *id));
+      return reader.key_error(
+          "provider", fmt::format("names '{}', which is not a judge; declare it under 'judges:'", *id));
     }
     setup.m_judge_id = *id;
   } else if (!context.judge_ids.empty()) {
@@ -128,14 +130,16 @@ Result<JudgeSetup> JudgeSetup::make(const EvaluatorSpec& spec, const EvaluatorCo
       custom[steps.back().step] = written->get<std::string>();
     } else if (written->is_object()) {
       for (const auto& item : written->items()) {
-        auto known = std::find_if(steps.begin(), steps.end(), [&](const JudgeStepDef& s) { return s.step == item.key(); });
+        auto known = std::find_if(steps.begin(), steps.end(),
+                                  [&](const JudgeStepDef& s) { return s.step == item.key(); });
         if (known == steps.end() || !item.value().is_string()) {
           std::vector<std::string> names;
           for (const auto& s : steps) {
             names.push_back(s.step);
           }
-          return reader.key_error("template", fmt::format("must map step names ({}) to template files; got '{}'",
-                                                          fmt::join(names, ", "), item.key()));
+          return reader.key_error("template",
+                                  fmt::format("must map step names ({}) to template files; got '{}'",
+                                              fmt::join(names, ", "), item.key()));
         }
         custom[item.key()] = item.value().get<std::string>();
       }
@@ -147,9 +151,10 @@ Result<JudgeSetup> JudgeSetup::make(const EvaluatorSpec& spec, const EvaluatorCo
   const std::string& judge_name = judge;
   for (const auto& def : steps) {
     auto found = custom.find(def.step);
-    auto made = found == custom.end()
-                  ? JudgeTemplate::builtin(reader, judge_name + "/" + def.step, def.placeholders)
-                  : JudgeTemplate::from_file(reader, found->second, context.base_dir, def.placeholders, true);
+    auto made =
+        found == custom.end()
+            ? JudgeTemplate::builtin(reader, judge_name + "/" + def.step, def.placeholders)
+            : JudgeTemplate::from_file(reader, found->second, context.base_dir, def.placeholders, true);
     if (!made) {
       return fail(made.error());
     }
@@ -218,17 +223,21 @@ Result<JudgeInputs> JudgeSetup::inputs(const EvalInput& input, bool need_questio
     inputs.context = chunks_of(input.test_case.context);
   }
   if (need_question && !inputs.question) {
-    return fail(ErrorCategory::data, fmt::format("{} needs the question: give cases a 'question' (or 'input', "
-                                                 "'query') field, or set 'question:'",
-                                                 m_type));
+    return fail(ErrorCategory::data,
+                fmt::format("{} needs the question: give cases a 'question' (or 'input', "
+                            "'query') field, or set 'question:'",
+                            m_type));
   }
   if (need_expected && !inputs.expected) {
-    return fail(ErrorCategory::data,
-                fmt::format("{} needs the expected answer: give cases an 'expected' field, or set 'expected:'", m_type));
+    return fail(
+        ErrorCategory::data,
+        fmt::format("{} needs the expected answer: give cases an 'expected' field, or set 'expected:'",
+                    m_type));
   }
   if (need_context && inputs.context.empty()) {
     return fail(ErrorCategory::data,
-                fmt::format("{} needs the retrieved context: give cases a 'context' field, or set 'context:'", m_type));
+                fmt::format("{} needs the retrieved context: give cases a 'context' field, or set 'context:'",
+                            m_type));
   }
   return inputs;
 }
@@ -345,7 +354,8 @@ std::string upper_trimmed(std::string text)
     text.pop_back();
   }
   std::size_t start = 0;
-  while (start < text.size() && (std::isspace(static_cast<unsigned char>(text[start])) != 0 || text[start] == '(')) {
+  while (start < text.size() &&
+         (std::isspace(static_cast<unsigned char>(text[start])) != 0 || text[start] == '(')) {
     ++start;
   }
   text.erase(0, start);
@@ -384,7 +394,8 @@ Result<TemplatedText> read_judge_text(const EvaluatorSpec& spec, std::string_vie
   return TemplatedText::make(reader, key, std::string(key), *text);
 }
 
-std::optional<std::string> choice_field(const Json& verdict, const char* key, const std::vector<std::string>& choices)
+std::optional<std::string> choice_field(const Json& verdict, const char* key,
+                                        const std::vector<std::string>& choices)
 {
   auto it = verdict.find(key);
   if (it == verdict.end() || !it->is_string()) {

@@ -42,8 +42,8 @@ public:
   // `extra_keys` are the judge's own config keys. `steps` are its prompt steps; the last is the
   // one a plain `template: file.txt` replaces (`template: {step: file}` picks steps by name).
   // `judge` names the built-in templates folder (aliases share one: faithfulness uses groundedness).
-  static Result<JudgeSetup> make(const EvaluatorSpec& spec, const EvaluatorContext& context, const std::string& judge,
-                                 std::initializer_list<std::string_view> extra_keys,
+  static Result<JudgeSetup> make(const EvaluatorSpec& spec, const EvaluatorContext& context,
+                                 const std::string& judge, std::initializer_list<std::string_view> extra_keys,
                                  const std::vector<JudgeStepDef>& steps, double default_threshold);
 
   const JudgeTemplate& step(const std::string& name) const { return m_templates.at(name); }
@@ -114,7 +114,8 @@ Result<TemplatedText> read_judge_text(const EvaluatorSpec& spec, std::string_vie
 
 // Verdict readers: a string field one of `choices` (case-insensitive, trimmed, upper-cased), a
 // number field, a boolean field ("true"/"yes"/"pass" strings accepted).
-std::optional<std::string> choice_field(const Json& verdict, const char* key, const std::vector<std::string>& choices);
+std::optional<std::string> choice_field(const Json& verdict, const char* key,
+                                        const std::vector<std::string>& choices);
 std::optional<double> number_field(const Json& verdict, const char* key);
 std::optional<bool> bool_field(const Json& verdict, const char* key);
 std::string reason_field(const Json& verdict);

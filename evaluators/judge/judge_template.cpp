@@ -24,7 +24,8 @@ Result<void> check_placeholders(const SpecReader& reader, const std::string& nam
 {
   auto used = template_variables(text);
   if (!used) {
-    return reader.error(fmt::format("evaluator '{}' template '{}': {}", reader.type(), name, used.error().message));
+    return reader.error(
+        fmt::format("evaluator '{}' template '{}': {}", reader.type(), name, used.error().message));
   }
   for (const auto& variable : *used) {
     if (!contains(placeholders.allowed, variable)) {
@@ -36,8 +37,9 @@ Result<void> check_placeholders(const SpecReader& reader, const std::string& nam
   if (check_required) {
     for (const auto& variable : placeholders.required) {
       if (!contains(*used, variable)) {
-        return reader.error(fmt::format("evaluator '{}' template '{}' must use '{{{{{}}}}}' (the data the judge grades)",
-                                        reader.type(), name, variable));
+        return reader.error(
+            fmt::format("evaluator '{}' template '{}' must use '{{{{{}}}}}' (the data the judge grades)",
+                        reader.type(), name, variable));
       }
     }
   }
@@ -92,8 +94,8 @@ Result<JudgeTemplate> JudgeTemplate::builtin(const SpecReader& reader, const std
 }
 
 Result<JudgeTemplate> JudgeTemplate::from_file(const SpecReader& reader, const std::string& path,
-                                               const std::string& base_dir, const StepPlaceholders& placeholders,
-                                               bool check_required)
+                                               const std::string& base_dir,
+                                               const StepPlaceholders& placeholders, bool check_required)
 {
   std::filesystem::path full(path);
   if (full.is_relative() && !base_dir.empty()) {
@@ -101,8 +103,8 @@ Result<JudgeTemplate> JudgeTemplate::from_file(const SpecReader& reader, const s
   }
   std::ifstream in(full, std::ios::binary);
   if (!in) {
-    return reader.error(fmt::format("evaluator '{}' template '{}' cannot be read ({})", reader.type(), path,
-                                    full.string()));
+    return reader.error(
+        fmt::format("evaluator '{}' template '{}' cannot be read ({})", reader.type(), path, full.string()));
   }
   std::ostringstream text;
   text << in.rdbuf();

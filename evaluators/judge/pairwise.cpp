@@ -29,7 +29,7 @@ double value_of(const std::string& result)
 class PairwiseJudge final : public Evaluator {
 public:
   PairwiseJudge(JudgeSetup setup, TemplatedText against, std::optional<TemplatedText> criteria)
-    : m_setup(std::move(setup)), m_against(std::move(against)), m_criteria(std::move(criteria))
+      : m_setup(std::move(setup)), m_against(std::move(against)), m_criteria(std::move(criteria))
   {
   }
 
@@ -90,13 +90,15 @@ private:
 Result<JudgePtr> make_pairwise_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
   auto setup = JudgeSetup::make(
-    spec, context, "pairwise", {"against", "criteria"},
-    {{"verdict", {{"output", "question", "expected", "context", "criteria", "first", "second"}, {"first", "second"}}}},
-    0.5);
+      spec, context, "pairwise", {"against", "criteria"},
+      {{"verdict",
+        {{"output", "question", "expected", "context", "criteria", "first", "second"}, {"first", "second"}}}},
+      0.5);
   if (!setup) {
     return fail(setup.error());
   }
-  auto against = read_judge_text(spec, "against", "the reference answer to compare with, e.g. \"{{expected}}\"");
+  auto against =
+      read_judge_text(spec, "against", "the reference answer to compare with, e.g. \"{{expected}}\"");
   if (!against) {
     return fail(against.error());
   }
@@ -108,7 +110,8 @@ Result<JudgePtr> make_pairwise_judge(const EvaluatorSpec& spec, const EvaluatorC
     }
     criteria = std::move(*read);
   }
-  return JudgePtr(std::make_unique<PairwiseJudge>(std::move(*setup), std::move(*against), std::move(criteria)));
+  return JudgePtr(
+      std::make_unique<PairwiseJudge>(std::move(*setup), std::move(*against), std::move(criteria)));
 }
 
 } // namespace evalgate

@@ -12,7 +12,9 @@ namespace {
 
 class RubricJudge final : public Evaluator {
 public:
-  RubricJudge(JudgeSetup setup, TemplatedText rubric) : m_setup(std::move(setup)), m_rubric(std::move(rubric)) {}
+  RubricJudge(JudgeSetup setup, TemplatedText rubric) : m_setup(std::move(setup)), m_rubric(std::move(rubric))
+  {
+  }
 
   Score evaluate(const EvalInput& input) const override
   {
@@ -50,8 +52,9 @@ private:
 
 Result<JudgePtr> make_rubric_judge(const EvaluatorSpec& spec, const EvaluatorContext& context)
 {
-  auto setup = JudgeSetup::make(spec, context, "rubric", {"rubric"},
-                                {{"verdict", {{"output", "question", "expected", "context", "rubric"}, {"output"}}}}, 0.5);
+  auto setup = JudgeSetup::make(
+      spec, context, "rubric", {"rubric"},
+      {{"verdict", {{"output", "question", "expected", "context", "rubric"}, {"output"}}}}, 0.5);
   if (!setup) {
     return fail(setup.error());
   }

@@ -98,8 +98,9 @@ std::optional<Json> from_prose(std::string_view reply)
 // The last "GRADE: X", "Score: N" or "Verdict: X" line (case-insensitive, markdown emphasis allowed).
 std::optional<Json> from_grade_line(std::string_view reply)
 {
-  static const std::regex k_line(R"(^[\s*#_]*(grade|score|verdict)[\s*_]*[:=][\s*_]*([A-Za-z]+|-?[0-9]+(\.[0-9]+)?)\b)",
-                                 std::regex::icase);
+  static const std::regex k_line(
+      R"(^[\s*#_]*(grade|score|verdict)[\s*_]*[:=][\s*_]*([A-Za-z]+|-?[0-9]+(\.[0-9]+)?)\b)",
+      std::regex::icase);
   std::optional<Json> last;
   std::size_t start = 0;
   while (start <= reply.size()) {

@@ -36,7 +36,8 @@ Result<std::optional<bool>> read_label(const Json& vars, const Case& test_case)
   }
   if (it->is_string()) {
     std::string text = it->get<std::string>();
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    std::transform(text.begin(), text.end(), text.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     if (text == "pass" || text == "true" || text == "yes" || text == "1") {
       return std::optional<bool>(true);
     }
@@ -82,7 +83,8 @@ Result<std::vector<LabelledCase>> read_labels(const std::string& path)
     const Json& vars = test_case.vars;
     auto output = vars.find("output");
     if (output == vars.end() || !output->is_string()) {
-      return fail(ErrorCategory::data, "each labelled row needs 'output' (the text the evaluator grades, a string)",
+      return fail(ErrorCategory::data,
+                  "each labelled row needs 'output' (the text the evaluator grades, a string)",
                   test_case.location);
     }
     row.output = output->get<std::string>();
@@ -95,7 +97,8 @@ Result<std::vector<LabelledCase>> read_labels(const std::string& path)
       return fail(score.error());
     }
     if (!*label && !*score) {
-      return fail(ErrorCategory::data, "each labelled row needs 'label' (pass/fail) and/or 'score' (a number)",
+      return fail(ErrorCategory::data,
+                  "each labelled row needs 'label' (pass/fail) and/or 'score' (a number)",
                   test_case.location);
     }
     row.label = *label;
@@ -126,9 +129,11 @@ Result<CalibrationReport> run_calibration(const Suite& suite, const CalibrationO
     for (const auto& s : suite.evaluators) {
       names.push_back(s.name);
     }
-    return fail(ErrorCategory::usage,
-                fmt::format("suite '{}' has no evaluator named '{}'; its evaluators: {}", suite.path, options.evaluator,
-                            names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(names, ", "))));
+    return fail(
+        ErrorCategory::usage,
+        fmt::format("suite '{}' has no evaluator named '{}'; its evaluators: {}", suite.path,
+                    options.evaluator,
+                    names.empty() ? std::string("(none)") : fmt::format("{}", fmt::join(names, ", "))));
   }
   auto rows = read_labels(options.labels_path);
   if (!rows) {
@@ -176,7 +181,8 @@ Result<CalibrationReport> run_calibration(const Suite& suite, const CalibrationO
       out.score = (*evaluator)->evaluate(EvalInput{row.test_case, trial});
     }
   };
-  const int threads = std::clamp(std::min(suite.concurrency, static_cast<int>(rows->size())), 1, k_max_threads);
+  const int threads =
+      std::clamp(std::min(suite.concurrency, static_cast<int>(rows->size())), 1, k_max_threads);
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t) {
     pool.emplace_back(work);
@@ -222,15 +228,18 @@ Json calibration_json(const CalibrationReport& report)
   out["judge_cost_usd"] = report.judge_cost_usd;
   if (report.pass_fail) {
     const auto& m = report.pass_fail->matrix;
-    out["pass_fail"] = {{"n", m.n()},
-                        {"agreement", report.pass_fail->agreement},
-                        {"kappa", report.pass_fail->kappa ? Json(*report.pass_fail->kappa) : Json(nullptr)},
-                        {"confusion", {{"human_pass", {{"judge_pass", m.both_pass}, {"judge_fail", m.human_pass_judge_fail}}},
-                                       {"human_fail", {{"judge_pass", m.human_fail_judge_pass}, {"judge_fail", m.both_fail}}}}}};
+    out["pass_fail"] = {
+        {"n", m.n()},
+        {"agreement", report.pass_fail->agreement},
+        {"kappa", report.pass_fail->kappa ? Json(*report.pass_fail->kappa) : Json(nullptr)},
+        {"confusion",
+         {{"human_pass", {{"judge_pass", m.both_pass}, {"judge_fail", m.human_pass_judge_fail}}},
+          {"human_fail", {{"judge_pass", m.human_fail_judge_pass}, {"judge_fail", m.both_fail}}}}}};
   } else {
     out["pass_fail"] = nullptr;
   }
-  out["scores"] = {{"n", report.score_pairs}, {"spearman", report.spearman ? Json(*report.spearman) : Json(nullptr)}};
+  out["scores"] = {{"n", report.score_pairs},
+                   {"spearman", report.spearman ? Json(*report.spearman) : Json(nullptr)}};
   Json rows = Json::array();
   for (const auto& row : report.rows) {
     Json item = {{"case", row.case_id}, {"value", row.score.value}, {"pass", row.score.pass}};
@@ -251,8 +260,9 @@ Json calibration_json(const CalibrationReport& report)
 
 std::string calibration_text(const CalibrationReport& report)
 {
-  std::string text = fmt::format("calibration of '{}' on {} labelled example(s) from {}; {} errored score(s)\n",
-                                 report.evaluator, report.rows.size(), report.labels_path, report.errored);
+  std::string text =
+      fmt::format("calibration of '{}' on {} labelled example(s) from {}; {} errored score(s)\n",
+                  report.evaluator, report.rows.size(), report.labels_path, report.errored);
   if (report.pass_fail) {
     const auto& m = report.pass_fail->matrix;
     text += fmt::format("pass/fail (n={}): agreement {:.1f}%, Cohen's kappa {}\n", m.n(),
@@ -267,7 +277,8 @@ std::string calibration_text(const CalibrationReport& report)
   }
   if (report.score_pairs > 0) {
     text += fmt::format("scores (n={}): Spearman {}\n", report.score_pairs,
-                        report.spearman ? fmt::format("{:.3f}", *report.spearman) : std::string("undefined (constant)"));
+                        report.spearman ? fmt::format("{:.3f}", *report.spearman)
+                                        : std::string("undefined (constant)"));
   }
   if (report.errored > 0) {
     for (const auto& row : report.rows) {

@@ -36,7 +36,8 @@ std::vector<double> average_ranks(const std::vector<double>& values)
 {
   std::vector<std::size_t> order(values.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return values[a] < values[b]; });
   std::vector<double> ranks(values.size());
   std::size_t i = 0;
   while (i < order.size()) {
@@ -59,8 +60,10 @@ std::optional<double> spearman(const std::vector<double>& x, const std::vector<d
   if (n < 2) {
     return std::nullopt;
   }
-  const std::vector<double> rx = average_ranks(std::vector<double>(x.begin(), x.begin() + static_cast<long>(n)));
-  const std::vector<double> ry = average_ranks(std::vector<double>(y.begin(), y.begin() + static_cast<long>(n)));
+  const std::vector<double> rx =
+      average_ranks(std::vector<double>(x.begin(), x.begin() + static_cast<long>(n)));
+  const std::vector<double> ry =
+      average_ranks(std::vector<double>(y.begin(), y.begin() + static_cast<long>(n)));
   const double mean = (static_cast<double>(n) + 1.0) / 2.0; // the mean of any average-rank vector
   double cov = 0;
   double vx = 0;

@@ -11,7 +11,7 @@ namespace evalgate {
 
 // Rows = the reference rater (a person), columns = the rater under test (a judge).
 struct ConfusionMatrix {
-  std::int64_t both_pass = 0;  // human pass, judge pass
+  std::int64_t both_pass = 0; // human pass, judge pass
   std::int64_t human_pass_judge_fail = 0;
   std::int64_t human_fail_judge_pass = 0;
   std::int64_t both_fail = 0;
@@ -21,8 +21,9 @@ struct ConfusionMatrix {
 
 struct BinaryAgreement {
   ConfusionMatrix matrix;
-  double agreement = 0;         // observed agreement p_o; 0 when n = 0
-  std::optional<double> kappa;  // (p_o - p_e) / (1 - p_e); nullopt when p_e = 1 (both raters constant and equal) or n = 0
+  double agreement = 0; // observed agreement p_o; 0 when n = 0
+  std::optional<double>
+      kappa; // (p_o - p_e) / (1 - p_e); nullopt when p_e = 1 (both raters constant and equal) or n = 0
 };
 
 // `human` and `judge` have equal lengths (extra elements of the longer are ignored).

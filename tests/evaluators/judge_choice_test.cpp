@@ -9,11 +9,12 @@ using evalgate::testing::MockJudge;
 TEST_CASE("factuality maps the judge's choice to autoevals' scores and passes all but D by default")
 {
   MockJudge mock(Json::array({
-    {{"contains", "<<<OUTPUT\nParis is the capital and has 2 million people"},
-     {"reply", R"({"reason": "adds population", "choice": "B"})"}},
-    {{"contains", "<<<OUTPUT\nLyon"}, {"reply", "```json\n{\"reason\": \"wrong city\", \"choice\": \"(D)\"}\n```"}},
-    {{"contains", "<<<OUTPUT\nParis"}, {"reply", "Reasoning...\nGRADE: C"}},
-    {{"reply", R"({"choice": "Z"})"}},
+      {{"contains", "<<<OUTPUT\nParis is the capital and has 2 million people"},
+       {"reply", R"({"reason": "adds population", "choice": "B"})"}},
+      {{"contains", "<<<OUTPUT\nLyon"},
+       {"reply", "```json\n{\"reason\": \"wrong city\", \"choice\": \"(D)\"}\n```"}},
+      {{"contains", "<<<OUTPUT\nParis"}, {"reply", "Reasoning...\nGRADE: C"}},
+      {{"reply", R"({"choice": "Z"})"}},
   }));
   const Json config = {{"type", "factuality"}};
   const Json vars = {{"question", "Capital of France?"}, {"expected", "Paris"}};
@@ -37,31 +38,33 @@ TEST_CASE("factuality without an expected answer is an errored score naming what
 {
   MockJudge mock(Json::array({{{"reply", R"({"choice": "C"})"}}}));
   Score score = mock.score({{"type", "factuality"}}, "Paris", {{"question", "q"}});
-  CHECK(score.error == "factuality needs the expected answer: give cases an 'expected' field, or set 'expected:'");
+  CHECK(score.error ==
+        "factuality needs the expected answer: give cases an 'expected' field, or set 'expected:'");
   CHECK(mock.stats()["requests"] == 0);
 }
 
 TEST_CASE("closed-qa scores Y as 1 and N as 0 against the criteria")
 {
   MockJudge mock(Json::array({
-    {{"contains", "<<<OUTPUT\n42"}, {"reply", R"({"reason": "numeric", "choice": "Y"})"}},
-    {{"reply", R"({"reason": "not a number", "choice": "N"})"}},
+      {{"contains", "<<<OUTPUT\n42"}, {"reply", R"({"reason": "numeric", "choice": "Y"})"}},
+      {{"reply", R"({"reason": "not a number", "choice": "N"})"}},
   }));
   const Json config = {{"type", "closed-qa"}, {"criteria", "The answer is a number"}};
   CHECK(mock.score(config, "42", {{"question", "How many?"}}).value == 1);
   Score no = mock.score(config, "many", {{"question", "How many?"}});
   CHECK(no.value == 0);
   CHECK_FALSE(no.pass);
-  CHECK(mock.score(config, "42").error ==
-        "closed-qa needs the question: give cases a 'question' (or 'input', 'query') field, or set 'question:'");
+  CHECK(mock.score(config, "42").error == "closed-qa needs the question: give cases a 'question' (or "
+                                          "'input', 'query') field, or set 'question:'");
 }
 
 TEST_CASE("policy fails an output with violations and lists them in the reason")
 {
   MockJudge mock(Json::array({
-    {{"contains", "<<<OUTPUT\nTake 800mg"},
-     {"reply", R"({"violations": ["Take 800mg: gives a dosage"], "compliant": false, "reason": "medical advice"})"}},
-    {{"reply", R"({"violations": [], "compliant": true, "reason": "fine"})"}},
+      {{"contains", "<<<OUTPUT\nTake 800mg"},
+       {"reply",
+        R"({"violations": ["Take 800mg: gives a dosage"], "compliant": false, "reason": "medical advice"})"}},
+      {{"reply", R"({"violations": [], "compliant": true, "reason": "fine"})"}},
   }));
   const Json config = {{"type", "policy"}, {"policy", "Never give medication dosages"}};
   Score bad = mock.score(config, "Take 800mg of ibuprofen");
@@ -77,8 +80,8 @@ TEST_CASE("policy fails an output with violations and lists them in the reason")
 TEST_CASE("toxicity uses its built-in policy unless one is given")
 {
   MockJudge mock(Json::array({
-    {{"contains", "personal attacks or insults"}, {"reply", R"({"violations": [], "compliant": true})"}},
-    {{"contains", "No sarcasm"}, {"reply", R"({"violations": ["sure, genius"], "compliant": false})"}},
+      {{"contains", "personal attacks or insults"}, {"reply", R"({"violations": [], "compliant": true})"}},
+      {{"contains", "No sarcasm"}, {"reply", R"({"violations": ["sure, genius"], "compliant": false})"}},
   }));
   Score kind = mock.score({{"type", "toxicity"}}, "Thanks for your patience.");
   CHECK(kind.value == 1);

@@ -35,8 +35,8 @@ Json logprobs_for_four()
                           {{"token", "four"}, {"logprob", std::log(0.05)}},
                           {{"token", "2"}, {"logprob", std::log(0.005)}}});
   return Json{{"content", Json::array({token("{\"", 0), token("score", 0), token("\":", 0), token(" ", 0),
-                                       token("4", std::log(0.6), top), token(",", 0), token(" \"reason\": \"", 0),
-                                       token("4", 0), token("\"}", 0)})}};
+                                       token("4", std::log(0.6), top), token(",", 0),
+                                       token(" \"reason\": \"", 0), token("4", 0), token("\"}", 0)})}};
 }
 
 } // namespace
@@ -44,8 +44,8 @@ Json logprobs_for_four()
 TEST_CASE("g-eval generates its steps once per evaluator, keeps them in details, and scores plainly")
 {
   MockJudge mock(Json::array({
-    {{"contains", "write 3 to 4 concise"}, {"reply", R"({"steps": ["Read it", "Check flow", "Score"]})"}},
-    {{"contains", "1. Read it\n2. Check flow"}, {"reply", R"({"score": 4, "reason": "flows well"})"}},
+      {{"contains", "write 3 to 4 concise"}, {"reply", R"({"steps": ["Read it", "Check flow", "Score"]})"}},
+      {{"contains", "1. Read it\n2. Check flow"}, {"reply", R"({"score": 4, "reason": "flows well"})"}},
   }));
   auto built = mock.build(k_config);
   REQUIRE(built);
@@ -85,7 +85,8 @@ TEST_CASE("g-eval steps are generated once even when trials are scored concurren
 
 TEST_CASE("g-eval weights the score by the top logprobs when the judge returns them")
 {
-  FakeJudgeClient client({reply_of(R"({"score": 4, "reason": "4 good"})", 0.001, Json{{"logprobs", logprobs_for_four()}})});
+  FakeJudgeClient client(
+      {reply_of(R"({"score": 4, "reason": "4 good"})", 0.001, Json{{"logprobs", logprobs_for_four()}})});
   Json config = k_config;
   config["steps"] = Json::array({"Check coherence"});
   auto built = make_evaluator(evalgate::testing::judge_spec(config), client.context());
@@ -140,7 +141,8 @@ TEST_CASE("g-eval step generation that fails errors every score of the evaluator
   FakeJudgeClient client({reply_of("no steps here")});
   auto built = make_evaluator(evalgate::testing::judge_spec(k_config), client.context());
   REQUIRE(built);
-  CHECK(run(**built, "x").error == "g-eval could not generate evaluation steps: judge verdict unparseable: no steps here");
+  CHECK(run(**built, "x").error ==
+        "g-eval could not generate evaluation steps: judge verdict unparseable: no steps here");
   CHECK(run(**built, "y").errored());
   CHECK(client.prompts().size() == 2);
 }
@@ -151,7 +153,8 @@ TEST_CASE("g-eval config errors")
   auto no_criteria = make_evaluator(evalgate::testing::judge_spec({{"type", "g-eval"}}), client.context());
   CHECK(no_criteria.error().message ==
         "evaluator 'g-eval' needs 'criteria' (what the output is judged on, e.g. \"coherence: ...\")");
-  auto bad_max = make_evaluator(evalgate::testing::judge_spec({{"type", "g-eval"}, {"criteria", "c"}, {"max_score", 1}}),
-                                client.context());
+  auto bad_max =
+      make_evaluator(evalgate::testing::judge_spec({{"type", "g-eval"}, {"criteria", "c"}, {"max_score", 1}}),
+                     client.context());
   CHECK(bad_max.error().message == "evaluator 'g-eval' key 'max_score' must be from 2 to 100, got 1");
 }

@@ -15,8 +15,8 @@ TEST_CASE("pairwise judges both orders and a consistent preference is a win")
 {
   // The judge prefers the candidate in whichever position it is shown.
   MockJudge mock(Json::array({
-    {{"contains", "<<<RESPONSE A\nCANDIDATE"}, {"reply", R"({"reason": "more complete", "winner": "A"})"}},
-    {{"contains", "<<<RESPONSE B\nCANDIDATE"}, {"reply", R"({"reason": "more complete", "winner": "B"})"}},
+      {{"contains", "<<<RESPONSE A\nCANDIDATE"}, {"reply", R"({"reason": "more complete", "winner": "A"})"}},
+      {{"contains", "<<<RESPONSE B\nCANDIDATE"}, {"reply", R"({"reason": "more complete", "winner": "B"})"}},
   }));
   Score score = mock.score(k_config, "CANDIDATE answer", {{"expected", "REFERENCE answer"}});
   REQUIRE_MESSAGE(!score.errored(), score.error);
@@ -42,8 +42,8 @@ TEST_CASE("pairwise: a judge that always picks the first position yields a tie, 
 TEST_CASE("pairwise: a consistent preference for the reference is a loss")
 {
   MockJudge mock(Json::array({
-    {{"contains", "<<<RESPONSE A\nREFERENCE"}, {"reply", R"({"winner": "A"})"}},
-    {{"contains", "<<<RESPONSE B\nREFERENCE"}, {"reply", R"({"winner": "b"})"}},
+      {{"contains", "<<<RESPONSE A\nREFERENCE"}, {"reply", R"({"winner": "A"})"}},
+      {{"contains", "<<<RESPONSE B\nREFERENCE"}, {"reply", R"({"winner": "b"})"}},
   }));
   Score score = mock.score(k_config, "CANDIDATE", {{"expected", "REFERENCE"}});
   CHECK(score.value == 0);

@@ -145,7 +145,8 @@ private:
   std::vector<std::string> m_prompts;
 };
 
-inline CallResult reply_of(const std::string& text, std::optional<double> cost = std::nullopt, Json raw = nullptr)
+inline CallResult reply_of(const std::string& text, std::optional<double> cost = std::nullopt,
+                           Json raw = nullptr)
 {
   CallResult result;
   result.text = text;

@@ -30,8 +30,8 @@ TEST_CASE("a bare fence without a language tag is read")
 
 TEST_CASE("a JSON object inside prose is found, braces inside strings do not confuse it")
 {
-  auto verdict = parse_verdict(
-    "I looked at it carefully. {\"reason\": \"uses {braces} and \\\"quotes\\\"\", \"pass\": false} Hope this helps!");
+  auto verdict = parse_verdict("I looked at it carefully. {\"reason\": \"uses {braces} and \\\"quotes\\\"\", "
+                               "\"pass\": false} Hope this helps!");
   REQUIRE(verdict);
   CHECK((*verdict)["pass"] == false);
   CHECK((*verdict)["reason"] == "uses {braces} and \"quotes\"");
@@ -39,7 +39,8 @@ TEST_CASE("a JSON object inside prose is found, braces inside strings do not con
 
 TEST_CASE("with several objects in prose the last complete one is the verdict")
 {
-  auto verdict = parse_verdict("Example: {\"pass\": true}. My answer: {\"pass\": false, \"nested\": {\"a\": 1}}");
+  auto verdict =
+      parse_verdict("Example: {\"pass\": true}. My answer: {\"pass\": false, \"nested\": {\"a\": 1}}");
   REQUIRE(verdict);
   CHECK((*verdict)["pass"] == false);
   CHECK((*verdict)["nested"]["a"] == 1);

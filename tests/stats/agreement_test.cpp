@@ -49,7 +49,8 @@ TEST_CASE("Cohen's kappa for Fleiss' 45/15/25/15 example is 0.1304")
   CHECK(*result.kappa == doctest::Approx(0.1304).epsilon(0.001));
 }
 
-TEST_CASE("kappa is undefined when both raters give one identical label throughout, and 0 data has no agreement")
+TEST_CASE(
+    "kappa is undefined when both raters give one identical label throughout, and 0 data has no agreement")
 {
   auto constant = binary_agreement({true, true, true}, {true, true, true});
   CHECK(constant.agreement == 1);
