@@ -27,4 +27,9 @@ Result<JudgePtr> make_policy_judge(const EvaluatorSpec& spec, const EvaluatorCon
 Result<JudgePtr> make_rubric_judge(const EvaluatorSpec& spec, const EvaluatorContext& context);
 Result<JudgePtr> make_toxicity_judge(const EvaluatorSpec& spec, const EvaluatorContext& context);
 
+// The policy judge with its templates folder `judge` and, when `default_policy` is set, an
+// optional `policy` key defaulting to it (toxicity); nullptr = `policy` is required.
+Result<JudgePtr> make_policy_style_judge(const EvaluatorSpec& spec, const EvaluatorContext& context,
+                                         const char* judge, const char* default_policy);
+
 } // namespace evalgate
