@@ -30,6 +30,7 @@ Command export_command();
 Command merge_command();
 Command list_command();
 Command mock_provider_command();
+Command judge_command();
 
 // DESIGN.md exit codes for an error that stopped a command.
 int exit_code_for(const Error& error);

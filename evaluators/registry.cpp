@@ -5,6 +5,7 @@
 
 #include "evaluators/embedding/embedding.hpp"
 #include "evaluators/heuristic/heuristic.hpp"
+#include "evaluators/judge/judge.hpp"
 #include "core/suggest.hpp"
 
 namespace evalgate {
@@ -89,15 +90,24 @@ const std::vector<EvaluatorType>& evaluator_types()
 {
   // The one table. Alphabetical; `evalgate list evaluators` prints it in this order.
   static const std::vector<EvaluatorType> k_types = {
+    {"answer-relevance", "LLM judge: share of the output's statements relevant to the question", false, make_answer_relevance_judge},
     {"answer-relevance-embedding", "a judge writes questions the output answers; mean cosine of their embeddings to `question`", false, make_answer_relevance_embedding},
     {"bleu", "sentence BLEU of output vs reference (NLTK, 4-gram, smoothing method1 or none)", true, spec_only<make_bleu>},
     {"char-count", "output length in characters (code points) is within `min`..`max`", false, spec_only<make_char_count>},
+    {"closed-qa", "LLM judge: the output meets `criteria` for the question (Y/N)", false, make_closed_qa_judge},
     {"contains", "output contains `value` (case-sensitive)", true, spec_only<make_contains>},
     {"contains-all", "output contains every string in `value`; score = found / total", true, spec_only<make_contains_all>},
     {"contains-any", "output contains at least one string in `value`", true, spec_only<make_contains_any>},
+    {"context-precision", "LLM judge: average precision of the useful retrieved chunks (needs expected, context)", false, make_context_precision_judge},
+    {"context-recall", "LLM judge: share of the expected answer found in the context", false, make_context_recall_judge},
+    {"context-relevance", "LLM judge: relevance of the context to the question (0, 0.5, 1)", false, make_context_relevance_judge},
     {"equals", "output equals `value` exactly (non-string values: compared as JSON)", true, spec_only<make_equals>},
     {"exact-match", "output equals the reference after SQuAD normalisation", true, spec_only<make_exact_match>},
     {"f1", "SQuAD token F1 between output and reference >= threshold (default 0.5)", true, spec_only<make_f1>},
+    {"factuality", "LLM judge: facts of the output vs the expected answer, choices A-E", false, make_factuality_judge},
+    {"faithfulness", "alias of groundedness", false, make_groundedness_judge},
+    {"g-eval", "LLM judge: `criteria` -> steps (generated once) -> 1..N score, logprob-weighted when available", false, make_g_eval_judge},
+    {"groundedness", "LLM judge: share of the output's claims supported by the context", false, make_groundedness_judge},
     {"icontains", "output contains `value`, ignoring ASCII case", true, spec_only<make_icontains>},
     {"is-json", "output parses as strict JSON", true, spec_only<make_is_json>},
     {"is-refusal", "output is a refusal (documented phrase list + `phrases`); use not-is-refusal to require an answer", true, spec_only<make_is_refusal>},
@@ -110,14 +120,18 @@ const std::vector<EvaluatorType>& evaluator_types()
     {"max-length", "output is at most `value` characters (UTF-8 code points)", false, spec_only<make_max_length>},
     {"max-tokens", "token usage (`of`: completion, prompt, total) is at most `value`", false, spec_only<make_max_tokens>},
     {"no-pii", "output has no emails, phone numbers, card numbers (Luhn) or IBANs (mod 97)", false, spec_only<make_no_pii>},
+    {"pairwise", "LLM judge: output vs `against`, judged in both orders (win 1, tie 0.5, loss 0)", false, make_pairwise_judge},
+    {"policy", "LLM judge: the output complies with the `policy` text", false, make_policy_judge},
     {"regex", "output matches the ECMAScript pattern `value` (`flags`: i, m, s, x)", true, spec_only<make_regex>},
     {"rouge-1", "ROUGE-1 F-measure vs reference >= threshold (default 0.5)", true, spec_only<make_rouge_1>},
     {"rouge-2", "ROUGE-2 F-measure vs reference >= threshold (default 0.5)", true, spec_only<make_rouge_2>},
     {"rouge-l", "ROUGE-L (LCS) F-measure vs reference >= threshold (default 0.5)", true, spec_only<make_rouge_l>},
+    {"rubric", "LLM judge: pass/score/reason against the `rubric` text", false, make_rubric_judge},
     {"script", "runs `command` (argv, no shell) with the trial as JSON on stdin; reads {score, pass, reason}", true, make_script},
     {"similarity", "cosine similarity of the output's and `reference`'s embeddings (`provider`: a judge; default built-in, lexical)", true, make_similarity},
     {"starts-with", "output starts with `value`", true, spec_only<make_starts_with>},
     {"tool-call", "output tool calls parse and match the declared `tools` schemas", true, spec_only<make_tool_call>},
+    {"toxicity", "LLM judge: the output is not toxic (built-in policy, or `policy`)", false, make_toxicity_judge},
     {"word-count", "output word count (whitespace-separated) is within `min`..`max`", false, spec_only<make_word_count>},
   };
   return k_types;

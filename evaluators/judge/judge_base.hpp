@@ -1,0 +1,123 @@
+#pragma once
+// evaluators/judge/judge_base: what every LLM-as-judge evaluator shares.
+//  - JudgeSetup reads the common keys (provider, template, threshold, question, expected, context)
+//    at build time: the judge id defaults to the suite's first judge (no judge = config error), and
+//    each step's template is the built-in or the user's file.
+//  - JudgeCall is one evaluate()'s conversation with the judge: ask() renders a step, calls the
+//    judge through ModelClient::complete and blocks on the answer (evaluate() runs on a scoring
+//    thread that may wait), parses the reply, and re-asks ONCE when the verdict is unparseable.
+//    It totals judge cost and fills Score.details (judge, templates, template_hash, cost_unknown).
+// A JudgeSetup is immutable after build; JudgeCall lives on one thread for one evaluate().
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/result.hpp"
+#include "core/types.hpp"
+#include "evaluators/evaluator.hpp"
+#include "evaluators/judge/judge_template.hpp"
+#include "evaluators/spec_reader.hpp"
+#include "evaluators/templated.hpp"
+
+namespace evalgate {
+
+struct JudgeStepDef {
+  std::string step; // "verdict", "claims", ...; the built-in is "<judge>/<step>"
+  StepPlaceholders placeholders;
+};
+
+// The untrusted texts of one case, as the judge sees them (already rendered, not yet delimited).
+struct JudgeInputs {
+  std::string output;
+  std::optional<std::string> question;
+  std::optional<std::string> expected;
+  std::vector<std::string> context; // chunks, in retrieval order; empty = none
+};
+
+class JudgeSetup {
+public:
+  // `extra_keys` are the judge's own config keys. `steps` are its prompt steps; the last is the
+  // one a plain `template: file.txt` replaces (`template: {step: file}` picks steps by name).
+  // `judge` names the built-in templates folder (aliases share one: faithfulness uses groundedness).
+  static Result<JudgeSetup> make(const EvaluatorSpec& spec, const EvaluatorContext& context,
+                                 const std::string& judge, std::initializer_list<std::string_view> extra_keys,
+                                 const std::vector<JudgeStepDef>& steps, double default_threshold);
+
+  const JudgeTemplate& step(const std::string& name) const { return m_templates.at(name); }
+  double threshold() const { return m_threshold; }
+  const std::string& judge_id() const { return m_judge_id; }
+  const std::string& template_hash() const { return m_template_hash; }
+  Json template_names() const;
+  ModelClient* client() const { return m_client ? m_client(m_judge_id) : nullptr; }
+
+  // Renders the case's inputs; an error names what is missing ("needs 'expected' ...").
+  Result<JudgeInputs> inputs(const EvalInput& input, bool need_question, bool need_expected,
+                             bool need_context) const;
+
+private:
+  std::string m_type;
+  std::string m_judge_id;
+  std::function<ModelClient*(const std::string&)> m_client;
+  std::map<std::string, JudgeTemplate> m_templates;
+  std::vector<std::string> m_step_order;
+  std::string m_template_hash;
+  double m_threshold = 0.5;
+  std::optional<TemplatedText> m_question;
+  std::optional<TemplatedText> m_expected;
+  std::optional<TemplatedText> m_context;
+};
+
+// Is a parsed verdict usable? Returns an empty string when it is, else why not (kept for the error).
+using VerdictCheck = std::function<std::string(const Json& verdict)>;
+
+class JudgeCall {
+public:
+  explicit JudgeCall(const JudgeSetup& setup) : m_setup(setup) {}
+
+  // Renders `step` with `values`, asks the judge, parses; re-asks once if unparseable or `check`
+  // rejects the verdict. An error message is ready for Score.error.
+  Result<Json> ask(const std::string& step, const Json& values, const VerdictCheck& check);
+
+  // An errored score or a graded one, with cost and details filled in.
+  Score errored(const std::string& message);
+  Score graded(double value, std::string reason, bool judge_pass = true);
+  Json& details() { return m_details; }
+
+private:
+  Score finish(Score score);
+
+  const JudgeSetup& m_setup;
+  double m_cost = 0;
+  bool m_cost_unknown = false;
+  int m_calls = 0;
+  std::string m_provider_id;
+  Json m_details = Json::object();
+};
+
+// The helpers steps share for their placeholder values.
+std::string context_block(const std::vector<std::string>& chunks);
+std::string numbered_list(const std::vector<std::string>& items);
+
+} // namespace evalgate
+
+namespace evalgate {
+
+// The delimited data blocks every step may use: output, question, expected, context ("(none given)"
+// where a case has no such input).
+Json data_values(const JudgeInputs& inputs);
+
+// A judge's own text key (rubric, criteria, policy), templated per case. Required when `what` is set.
+Result<TemplatedText> read_judge_text(const EvaluatorSpec& spec, std::string_view key, std::string_view what);
+
+// Verdict readers: a string field one of `choices` (case-insensitive, trimmed, upper-cased), a
+// number field, a boolean field ("true"/"yes"/"pass" strings accepted).
+std::optional<std::string> choice_field(const Json& verdict, const char* key,
+                                        const std::vector<std::string>& choices);
+std::optional<double> number_field(const Json& verdict, const char* key);
+std::optional<bool> bool_field(const Json& verdict, const char* key);
+std::string reason_field(const Json& verdict);
+
+} // namespace evalgate

@@ -1,0 +1,204 @@
+// A suite with a `judges:` block and a rubric evaluator, run by the real binary against the real
+// `evalgate mock-provider` process: candidates and judge both answer from its answers file.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <csignal>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+#include "store/store.hpp"
+#include "temp_dir.hpp"
+
+using namespace evalgate;
+using namespace evalgate::testing;
+
+namespace {
+
+// `evalgate mock-provider --port 0` in the background; the port is read from its first line.
+class MockProviderProcess {
+public:
+  explicit MockProviderProcess(const std::string& answers_file)
+  {
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    std::vector<std::string> args = {EVALGATE_BIN, "mock-provider", "--port", "0", "--answers", answers_file};
+    std::vector<char*> argv;
+    for (auto& arg : args) {
+      argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    std::string line;
+    char c = 0;
+    while (read(out[0], &c, 1) == 1 && c != '\n') {
+      line += c;
+    }
+    close(out[0]);
+    const auto colon = line.rfind(':');
+    REQUIRE_MESSAGE(colon != std::string::npos, line);
+    m_port = std::stoi(line.substr(colon + 1));
+  }
+  ~MockProviderProcess()
+  {
+    kill(m_pid, SIGTERM);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+  }
+  int port() const { return m_port; }
+
+private:
+  pid_t m_pid = 0;
+  int m_port = 0;
+};
+
+} // namespace
+
+TEST_CASE("evalgate run scores a rubric judge through the judges block against evalgate mock-provider")
+{
+  TempDir dir;
+  const std::string answers =
+      Json{{"model", "cand"}, {"contains", "refund"}, {"reply", "Politely: refunds take 30 days."}}.dump() +
+      "\n" + Json{{"model", "cand"}, {"contains", "hours"}, {"reply", "Figure it out yourself."}}.dump() +
+      "\n" +
+      Json{{"model", "judge-model"},
+           {"contains", "<<<OUTPUT\nPolitely"},
+           {"reply", "```json\n{\"reason\": \"polite\", \"pass\": true, \"score\": 0.9}\n```"}}
+          .dump() +
+      "\n" +
+      Json{{"model", "judge-model"}, {"reply", R"({"reason": "rude", "pass": false, "score": 0.1})"}}.dump() +
+      "\n";
+  MockProviderProcess mock(dir.write("answers.jsonl", answers));
+  dir.write("cases.jsonl", Json{{"id", "refund"}, {"question", "How do refunds work?"}}.dump() + "\n" +
+                               Json{{"id", "hours"}, {"question", "What are your hours?"}}.dump() + "\n");
+  const std::string base = "http://127.0.0.1:" + std::to_string(mock.port()) + "/v1";
+  dir.write("evalgate.yaml",
+            "name: judged\n"
+            "prompts:\n  - id: p\n    text: \"{{question}}\"\n"
+            "providers:\n  - id: bot\n    type: openai\n    model: cand\n    base_url: " +
+                base +
+                "\n"
+                "judges:\n  - id: grader\n    type: openai\n    model: judge-model\n    base_url: " +
+                base +
+                "\n"
+                "datasets:\n  - cases.jsonl\n"
+                "evaluators:\n  - type: rubric\n    name: polite\n    rubric: \"Answers politely\"\n"
+                "gate:\n  - metric: polite\n    min_pass_rate: 0.9\n");
+  auto result = run_process({EVALGATE_BIN, "run", "--db", dir.file("runs.db"), "--no-progress"},
+                            {{}, dir.path().string()});
+  INFO(result.out);
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  CHECK(result.out.find("GATE FAILED") != std::string::npos);
+
+  auto store = Store::open(dir.file("runs.db"));
+  REQUIRE(store);
+  auto id = (*store)->resolve_run_id("latest");
+  REQUIRE(id);
+  auto run = (*store)->load_run(*id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 2);
+  for (const auto& trial : run->trials) {
+    REQUIRE(trial.scores.size() == 1);
+    const Score& score = trial.scores[0];
+    CHECK(score.metric == "polite");
+    CHECK_FALSE(score.errored());
+    CHECK(score.details["judge"] == "grader");
+    CHECK(score.details["templates"]["verdict"] == "rubric/verdict");
+    if (trial.trial.case_id == "refund") {
+      CHECK(score.pass);
+      CHECK(score.value == doctest::Approx(0.9));
+    } else {
+      CHECK_FALSE(score.pass);
+      CHECK(score.reason == "rude");
+    }
+  }
+}
+
+TEST_CASE("evalgate validate rejects a judge evaluator when the suite has no judges")
+{
+  TempDir dir;
+  dir.write("cases.jsonl", "{\"id\": \"a\", \"question\": \"q\"}\n");
+  dir.write("evalgate.yaml", "name: unjudged\nprompts:\n  - id: p\n    text: \"{{question}}\"\n"
+                             "providers:\n  - id: rec\n    type: field\n    field: question\n"
+                             "datasets:\n  - cases.jsonl\n"
+                             "evaluators:\n  - type: rubric\n    rubric: \"Answers politely\"\n");
+  auto result = run_process({EVALGATE_BIN, "validate"}, {{}, dir.path().string()});
+  CHECK(result.exit_code == 2);
+  CHECK(result.err.find(
+            "evalgate: evalgate.yaml:12:5: evaluator 'rubric' needs a judge: add a 'judges:' block") !=
+        std::string::npos);
+}
+
+TEST_CASE("evalgate judge calibrate reports agreement, kappa, the confusion matrix and Spearman against "
+          "human labels")
+{
+  TempDir dir;
+  const std::string answers =
+      Json{{"contains", "<<<OUTPUT\nPolitely"},
+           {"reply", R"({"reason": "polite", "pass": true, "score": 0.9})"}}
+          .dump() +
+      "\n" + Json{{"reply", R"({"reason": "rude", "pass": false, "score": 0.1})"}}.dump() + "\n";
+  MockProviderProcess mock(dir.write("answers.jsonl", answers));
+  const std::string base = "http://127.0.0.1:" + std::to_string(mock.port()) + "/v1";
+  dir.write("cases.jsonl", "{\"id\": \"a\", \"question\": \"q\"}\n");
+  dir.write("evalgate.yaml",
+            "name: cal\nprompts:\n  - id: p\n    text: \"{{question}}\"\n"
+            "providers:\n  - id: rec\n    type: field\n    field: question\n"
+            "judges:\n  - id: grader\n    type: openai\n    model: judge-model\n    base_url: " +
+                base +
+                "\n"
+                "datasets:\n  - cases.jsonl\n"
+                "evaluators:\n  - type: rubric\n    name: polite\n    rubric: \"Answers politely\"\n");
+  // Judge: pass, pass, fail, fail. People: pass, pass, fail, pass.
+  dir.write("human.jsonl",
+            "{\"question\": \"q1\", \"output\": \"Politely yes\", \"label\": \"pass\", \"score\": 0.9}\n"
+            "{\"question\": \"q2\", \"output\": \"Politely no\", \"label\": \"pass\", \"score\": 0.8}\n"
+            "{\"question\": \"q3\", \"output\": \"Go away\", \"label\": \"fail\", \"score\": 0.1}\n"
+            "{\"question\": \"q4\", \"output\": \"Terse but fine\", \"label\": true, \"score\": 0.7}\n");
+  auto json = run_process({EVALGATE_BIN, "judge", "calibrate", "--labels", "human.jsonl", "--evaluator",
+                           "polite", "--format", "json"},
+                          {{}, dir.path().string()});
+  INFO(json.err);
+  REQUIRE(json.exit_code == 0);
+  const Json report = Json::parse(json.out);
+  CHECK(report["n"] == 4);
+  CHECK(report["errored"] == 0);
+  CHECK(report["pass_fail"]["agreement"].get<double>() == doctest::Approx(0.75));
+  CHECK(report["pass_fail"]["kappa"].get<double>() == doctest::Approx(0.5));
+  CHECK(report["pass_fail"]["confusion"] == Json{{"human_pass", {{"judge_pass", 2}, {"judge_fail", 1}}},
+                                                 {"human_fail", {{"judge_pass", 0}, {"judge_fail", 1}}}});
+  CHECK(report["scores"]["spearman"].get<double>() == doctest::Approx(4.0 / std::sqrt(20.0)));
+
+  auto text =
+      run_process({EVALGATE_BIN, "judge", "calibrate", "--labels", "human.jsonl", "--evaluator", "polite"},
+                  {{}, dir.path().string()});
+  CHECK(text.exit_code == 0);
+  CHECK(text.out.find("pass/fail (n=4): agreement 75.0%, Cohen's kappa 0.500") != std::string::npos);
+  CHECK(text.out.find("human pass             2           1") != std::string::npos);
+
+  auto unknown =
+      run_process({EVALGATE_BIN, "judge", "calibrate", "--labels", "human.jsonl", "--evaluator", "polit"},
+                  {{}, dir.path().string()});
+  CHECK(unknown.exit_code == 2);
+  CHECK(unknown.err ==
+        "evalgate: suite 'evalgate.yaml' has no evaluator named 'polit'; its evaluators: polite\n");
+
+  dir.write("bad.jsonl", "{\"output\": \"x\", \"label\": \"maybe\"}\n");
+  auto bad =
+      run_process({EVALGATE_BIN, "judge", "calibrate", "--labels", "bad.jsonl", "--evaluator", "polite"},
+                  {{}, dir.path().string()});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err ==
+        "evalgate: bad.jsonl:row 1: 'label' must be pass or fail (or true/false), got \"maybe\"\n");
+}
