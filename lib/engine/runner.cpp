@@ -9,6 +9,7 @@
 #include "core/template.hpp"
 #include "engine/run_checks.hpp"
 #include "engine/trial_pipeline.hpp"
+#include "providers/fallback_client.hpp"
 #include "providers/model_client.hpp"
 #include "stats/summary.hpp"
 #include "store/store.hpp"
@@ -45,6 +46,9 @@ Result<ClientMap> build_clients(const std::vector<ProviderSpec>& specs, Transpor
       return fail(client.error());
     }
     clients.emplace(spec.id, std::move(client).value());
+  }
+  if (auto wrapped = wrap_fallbacks(specs, clients); !wrapped) {
+    return fail(wrapped.error());
   }
   return clients;
 }

@@ -21,6 +21,14 @@ size_t on_body(char* data, size_t size, size_t count, void* user)
     return 0; // makes libcurl fail the transfer with CURLE_WRITE_ERROR
   }
   job.response.body.append(data, bytes);
+  if (job.request.on_chunk) {
+    long status = 0;
+    curl_easy_getinfo(job.easy, CURLINFO_RESPONSE_CODE, &status);
+    // Only a success body is a stream; an error body is classified whole when the transfer ends.
+    if (status >= 200 && status < 300) {
+      job.request.on_chunk(std::string_view(data, bytes));
+    }
+  }
   return bytes;
 }
 
@@ -118,6 +126,18 @@ std::string configure_easy(CurlJob& job, long connect_timeout_ms, const std::str
   // Never follow redirects: custom key headers (x-api-key, api-key) would go to the new host.
   set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_TCP_KEEPALIVE, 1L);
+  // HTTP/2 over TLS where the server offers it (ALPN), HTTP/1.1 on cleartext; the multi handle
+  // multiplexes streams to the same host over one connection.
+  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  // Never CURLOPT_VERBOSE (it prints request headers, keys included) and no CURLOPT_PROXY: with it
+  // unset libcurl honours http_proxy / https_proxy / ALL_PROXY / NO_PROXY from the environment.
+  set(CURLOPT_VERBOSE, 0L);
+  set(CURLOPT_SSL_VERIFYPEER, 1L);
+  set(CURLOPT_SSL_VERIFYHOST, 2L);
+  if (request.low_speed_time_s > 0) {
+    set(CURLOPT_LOW_SPEED_LIMIT, 1L);
+    set(CURLOPT_LOW_SPEED_TIME, request.low_speed_time_s);
+  }
   // PIPEWAIT lets a burst to an https host wait for ALPN and share one HTTP/2 connection. On
   // cleartext http (local servers: Ollama, vLLM) there is no HTTP/2 to wait for, and libcurl would
   // hold the whole burst until the first (possibly minute-long) response has arrived.
@@ -131,7 +151,9 @@ std::string configure_easy(CurlJob& job, long connect_timeout_ms, const std::str
   set(CURLOPT_HEADERFUNCTION, on_header);
   set(CURLOPT_HEADERDATA, static_cast<void*>(&job));
   set(CURLOPT_PRIVATE, static_cast<void*>(&job));
-  if (!ca_bundle.empty()) {
+  if (!request.ca_bundle.empty()) {
+    set(CURLOPT_CAINFO, request.ca_bundle.c_str());
+  } else if (!ca_bundle.empty()) {
     set(CURLOPT_CAINFO, ca_bundle.c_str());
   }
   if (request.method == "POST") {

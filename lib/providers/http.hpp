@@ -6,7 +6,9 @@
 // one curl-multi event loop; retry_policy classifies outcomes and computes backoff; the retrying
 // client (make_model_client) ties them together behind ModelClient. May use: core.
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +20,14 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers; // name, value
   std::string body;
   long timeout_ms = 60000; // whole transfer, connect included
+  // Streaming: called on the transport's I/O thread with each body chunk of a 2xx response as it
+  // arrives (arbitrary boundaries; the body is still accumulated). Must be quick and not throw.
+  std::function<void(std::string_view)> on_chunk;
+  // Streaming only: a transfer that receives no byte for this many seconds is a timeout (so a
+  // stalled stream fails instead of waiting out timeout_ms). 0 = off; never set it on non-streamed
+  // calls, whose whole body arrives after a long silence.
+  long low_speed_time_s = 0;
+  std::string ca_bundle; // CA file for this request (CURLOPT_CAINFO); empty = the transport's default
 };
 
 struct HttpResponse {
