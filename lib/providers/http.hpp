@@ -23,10 +23,10 @@ struct HttpRequest {
   // Streaming: called on the transport's I/O thread with each body chunk of a 2xx response as it
   // arrives (arbitrary boundaries; the body is still accumulated). Must be quick and not throw.
   std::function<void(std::string_view)> on_chunk;
-  // Streaming only: a transfer that receives no byte for this many seconds is a timeout (so a
-  // stalled stream fails instead of waiting out timeout_ms). 0 = off; never set it on non-streamed
-  // calls, whose whole body arrives after a long silence.
-  long low_speed_time_s = 0;
+  // Streaming only: a transfer that receives no byte for this long is a timeout (so a stalled
+  // stream fails instead of waiting out timeout_ms). 0 = off; never set it on non-streamed calls,
+  // whose whole body arrives after a long silence. Checked about once a second.
+  long idle_timeout_ms = 0;
   std::string ca_bundle; // CA file for this request (CURLOPT_CAINFO); empty = the transport's default
 };
 

@@ -22,7 +22,7 @@ using Clock = FlowClock;
 
 // A stream that sends no byte for this long is stalled (reasoning models may think quietly for a
 // while; keep-alive pings reset the timer). providers.md §4.4.
-constexpr long k_stream_idle_timeout_s = 300;
+constexpr long k_stream_idle_timeout_ms = 300000;
 
 struct Shared {
   std::shared_ptr<const Provider> provider;
@@ -146,7 +146,7 @@ void start_attempt(const std::shared_ptr<Call>& call, long delay_ms)
   if (shared.stream) {
     stream = std::make_shared<StreamState>();
     stream->decoder = shared.provider->stream_decoder();
-    request.low_speed_time_s = k_stream_idle_timeout_s;
+    request.idle_timeout_ms = k_stream_idle_timeout_ms;
     // Raw pointer: the request (and so this callback) lives in the transfer, which `stream` outlives.
     request.on_chunk = [state = stream.get()](std::string_view bytes) {
       if (!state->feed_error.empty()) {

@@ -307,3 +307,15 @@ TEST_CASE("secrets and their masked echoes are redacted from stored text")
   CHECK(redact_secrets("an ordinary * star and cdef", {key}) == "an ordinary * star and cdef");
   CHECK(redact_secrets("short abc", {"abc"}) == "short abc");
 }
+
+TEST_CASE("partial keys echoed with dots or an ellipsis are redacted too")
+{
+  const std::string key = "sk-test-0123456789abcdef";
+  CHECK(redact_secrets("Incorrect API key provided: sk-...cdef.", {key}) == "Incorrect API key provided: ***.");
+  CHECK(redact_secrets("key sk-tes...cdef rejected", {key}) == "key *** rejected");
+  CHECK(redact_secrets("key \"sk-t\xE2\x80\xA6" "cdef\" rejected", {key}) == "key \"***\" rejected");
+  CHECK(redact_secrets("{\"message\":\"key sk-VKMIs***...cdef is invalid\"}", {key}) ==
+        "{\"message\":\"key *** is invalid\"}");
+  // Dots in ordinary prose are left alone.
+  CHECK(redact_secrets("wait... then sk- and cdef", {key}) == "wait... then sk- and cdef");
+}
