@@ -204,7 +204,8 @@ void collect_response(CurlJob& job, CURLcode result)
   response.elapsed_ms = static_cast<double>(total_us) / 1000.0;
   if (result != CURLE_OK) {
     if (job.stalled) {
-      response.transport_error = fmt::format("no data received for {} ms; the stream stalled", job.request.idle_timeout_ms);
+      response.transport_error =
+          fmt::format("no data received for {} ms; the stream stalled", job.request.idle_timeout_ms);
       response.timed_out = true;
       release_headers(job);
       return;

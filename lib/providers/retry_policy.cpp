@@ -100,7 +100,8 @@ bool status_is_never_retried(long status)
   return status == 400 || status == 401 || status == 403 || status == 404 || status == 413 || status == 422;
 }
 
-// Gemini puts its wait in the error body: {"error":{"details":[{"@type":"...RetryInfo","retryDelay":"37s"}]}}.
+// Gemini puts its wait in the error body:
+// {"error":{"details":[{"@type":"...RetryInfo","retryDelay":"37s"}]}}.
 std::optional<double> gemini_retry_delay(std::string_view body)
 {
   if (body.find("retryDelay") == std::string_view::npos) {
@@ -227,7 +228,8 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   } else {
     return std::nullopt;
   }
-  const std::chrono::year_month_day date{std::chrono::year{year}, std::chrono::month{static_cast<unsigned>(month)},
+  const std::chrono::year_month_day date{std::chrono::year{year},
+                                         std::chrono::month{static_cast<unsigned>(month)},
                                          std::chrono::day{static_cast<unsigned>(day)}};
   if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
     return std::nullopt;
@@ -235,7 +237,7 @@ std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_v
   const auto base = std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
                     std::chrono::seconds{second} - std::chrono::minutes{offset_minutes};
   return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
-    base + std::chrono::duration<double>(fraction));
+      base + std::chrono::duration<double>(fraction));
 }
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text)

@@ -41,8 +41,9 @@ struct TransportOptions {
 // Callbacks must not throw; one that does is contained so the other transfers still complete.
 // Per transfer: no redirects followed, http/https only, gzip/br accepted, TCP keep-alive, an empty
 // `Expect:` header, response header names lower-cased, HTTP/2 over TLS multiplexed where offered,
-// TLS peer and host verification always on, proxy environment variables honoured, never verbose. Idle easy handles are pooled (reset, not
-// freed) so connections stay warm. curl_global_init runs once, on the first call.
+// TLS peer and host verification always on, proxy environment variables honoured, never verbose.
+// Idle easy handles are pooled (reset, not freed) so connections stay warm. curl_global_init runs
+// once, on the first call.
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options = {});
 
 } // namespace evalgate
