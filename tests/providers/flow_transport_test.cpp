@@ -17,6 +17,7 @@
 #include "providers/retrying_client.hpp"
 #include "scoped_env.hpp"
 #include "sse_test_provider.hpp"
+#include "temp_dir.hpp"
 
 using namespace evalgate;
 using evalgate::testing::Collector;
@@ -24,6 +25,7 @@ using evalgate::testing::LoopbackServer;
 using evalgate::testing::read_fixture;
 using evalgate::testing::ScopedEnv;
 using evalgate::testing::SseTestProvider;
+using evalgate::testing::TempDir;
 using evalgate::testing::TestRequest;
 using evalgate::testing::TestResponse;
 using Clock = std::chrono::steady_clock;
@@ -357,4 +359,36 @@ TEST_CASE("flow-control option values are checked when the client is built")
   spec.options["tokens_per_minute"] = 100000;
   spec.options["stream"] = false;
   CHECK(make_model_client(spec, *transport).has_value());
+}
+
+TEST_CASE("a provider's ca_bundle, relative to the suite file, is the CA file TLS verifies against")
+{
+  ScopedEnv key(k_key_env, k_key);
+  // A plain-HTTP server behind an https URL: without our bundle the handshake fails (retryable);
+  // with an unusable bundle libcurl refuses before connecting, a permanent failure (one attempt).
+  LoopbackServer server;
+  server.post("/v1/chat/completions",
+              [](const TestRequest&, TestResponse& res) { res.set_content("{}", "x"); });
+  server.start();
+  TempDir dir;
+  dir.write("certs/corp.pem", "not a certificate\n");
+  auto transport = make_curl_transport();
+  auto spec = openai_spec("gpt", "https://127.0.0.1:" + std::to_string(server.port()) + "/v1");
+  spec.location.file = dir.file("evalgate.yaml");
+  spec.options["ca_bundle"] = "certs/corp.pem";
+  auto client = make_model_client(spec, *transport);
+  REQUIRE(client.has_value());
+  const auto result = run_one(**client);
+  CHECK(result.failure == FailureKind::network);
+  CHECK(result.attempts == 1);
+  CHECK_FALSE(result.retries_exhausted);
+
+  spec.options.erase("ca_bundle");
+  spec.timeout_ms = 300; // the plain server waits for a request line that never comes
+  spec.max_retries = 1;
+  auto plain = make_model_client(spec, *transport);
+  REQUIRE(plain.has_value());
+  const auto handshake = run_one(**plain);
+  CHECK(handshake.failure != FailureKind::none);
+  CHECK(handshake.attempts == 2); // a failed handshake is retried
 }
