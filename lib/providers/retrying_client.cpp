@@ -105,7 +105,9 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
         result.ttft_ms =
             std::chrono::duration<double, std::milli>(*stream->first_content - call->start).count();
       }
-      shared.gate->record_tokens(result.usage.total_tokens);
+      const auto& usage = result.usage;
+      shared.gate->record_tokens(usage.total_tokens > 0 ? usage.total_tokens
+                                                        : usage.prompt_tokens + usage.completion_tokens);
       finish(call, std::move(result));
       return;
     }
