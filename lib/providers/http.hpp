@@ -3,8 +3,11 @@
 //
 // lib/providers in one paragraph: a Provider encodes a CallInput into an HttpRequest and decodes an
 // HttpResponse (pure, no I/O: openai_provider, field_client); the Transport (curl_transport) is the
-// one curl-multi event loop; retry_policy classifies outcomes and computes backoff; the retrying
-// client (make_model_client) ties them together behind ModelClient. May use: core.
+// one curl-multi event loop; retry_policy classifies outcomes and computes backoff; flow_control
+// decides when each attempt may start (concurrency, rate buckets, the shared 429 pause); the
+// retrying client (make_model_client) ties them together behind ModelClient, streaming through a
+// Provider's StreamDecoder when asked; fallback_client hands exhausted calls to another provider.
+// May use: core.
 
 #include <functional>
 #include <string>
