@@ -10,6 +10,7 @@
 #include "engine/run_checks.hpp"
 #include "engine/trial_pipeline.hpp"
 #include "evaluators/embedding/batcher.hpp"
+#include "providers/fallback_client.hpp"
 #include "providers/model_client.hpp"
 #include "stats/summary.hpp"
 #include "store/store.hpp"
@@ -46,6 +47,9 @@ Result<ClientMap> build_clients(const std::vector<ProviderSpec>& specs, Transpor
       return fail(client.error());
     }
     clients.emplace(spec.id, std::move(client).value());
+  }
+  if (auto wrapped = wrap_fallbacks(specs, clients); !wrapped) {
+    return fail(wrapped.error());
   }
   return clients;
 }

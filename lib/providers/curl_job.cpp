@@ -21,6 +21,15 @@ size_t on_body(char* data, size_t size, size_t count, void* user)
     return 0; // makes libcurl fail the transfer with CURLE_WRITE_ERROR
   }
   job.response.body.append(data, bytes);
+  job.last_byte = std::chrono::steady_clock::now();
+  if (job.request.on_chunk) {
+    long status = 0;
+    curl_easy_getinfo(job.easy, CURLINFO_RESPONSE_CODE, &status);
+    // Only a success body is a stream; an error body is classified whole when the transfer ends.
+    if (status >= 200 && status < 300) {
+      job.request.on_chunk(std::string_view(data, bytes));
+    }
+  }
   return bytes;
 }
 
@@ -39,6 +48,7 @@ size_t on_header(char* data, size_t size, size_t count, void* user)
 {
   auto& job = *static_cast<CurlJob*>(user);
   const size_t bytes = size * count;
+  job.last_byte = std::chrono::steady_clock::now();
   const std::string_view line(data, bytes);
   if (line.starts_with("HTTP/")) {
     // A new status line starts a new header block (100 Continue, proxy CONNECT): keep the last one.
@@ -54,6 +64,20 @@ size_t on_header(char* data, size_t size, size_t count, void* user)
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   job.response.headers.emplace_back(std::move(name), std::string(trim(line.substr(colon + 1))));
   return bytes;
+}
+
+// libcurl calls this about once a second even when nothing arrives. Its own LOW_SPEED options
+// average over a window of seconds, so a stream that stalls after a burst would look alive for a
+// long while; the time since the last byte is exact.
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t)
+{
+  auto& job = *static_cast<CurlJob*>(user);
+  const auto idle = std::chrono::steady_clock::now() - job.last_byte;
+  if (idle > std::chrono::milliseconds(job.request.idle_timeout_ms)) {
+    job.stalled = true;
+    return 1; // aborts the transfer with CURLE_ABORTED_BY_CALLBACK
+  }
+  return 0;
 }
 
 // Failures that the same request will hit again however long we wait.
@@ -118,6 +142,21 @@ std::string configure_easy(CurlJob& job, long connect_timeout_ms, const std::str
   // Never follow redirects: custom key headers (x-api-key, api-key) would go to the new host.
   set(CURLOPT_FOLLOWLOCATION, 0L);
   set(CURLOPT_TCP_KEEPALIVE, 1L);
+  // HTTP/2 over TLS where the server offers it (ALPN), HTTP/1.1 on cleartext; the multi handle
+  // multiplexes streams to the same host over one connection.
+  set(CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+  // Never CURLOPT_VERBOSE (it prints request headers, keys included) and no CURLOPT_PROXY: with it
+  // unset libcurl honours http_proxy / https_proxy / ALL_PROXY / NO_PROXY from the environment.
+  set(CURLOPT_VERBOSE, 0L);
+  set(CURLOPT_SSL_VERIFYPEER, 1L);
+  set(CURLOPT_SSL_VERIFYHOST, 2L);
+  job.stalled = false;
+  job.last_byte = std::chrono::steady_clock::now();
+  if (request.idle_timeout_ms > 0) {
+    set(CURLOPT_NOPROGRESS, 0L);
+    set(CURLOPT_XFERINFOFUNCTION, on_progress);
+    set(CURLOPT_XFERINFODATA, static_cast<void*>(&job));
+  }
   // PIPEWAIT lets a burst to an https host wait for ALPN and share one HTTP/2 connection. On
   // cleartext http (local servers: Ollama, vLLM) there is no HTTP/2 to wait for, and libcurl would
   // hold the whole burst until the first (possibly minute-long) response has arrived.
@@ -131,7 +170,9 @@ std::string configure_easy(CurlJob& job, long connect_timeout_ms, const std::str
   set(CURLOPT_HEADERFUNCTION, on_header);
   set(CURLOPT_HEADERDATA, static_cast<void*>(&job));
   set(CURLOPT_PRIVATE, static_cast<void*>(&job));
-  if (!ca_bundle.empty()) {
+  if (!request.ca_bundle.empty()) {
+    set(CURLOPT_CAINFO, request.ca_bundle.c_str());
+  } else if (!ca_bundle.empty()) {
     set(CURLOPT_CAINFO, ca_bundle.c_str());
   }
   if (request.method == "POST") {
@@ -162,6 +203,13 @@ void collect_response(CurlJob& job, CURLcode result)
   response.status = status;
   response.elapsed_ms = static_cast<double>(total_us) / 1000.0;
   if (result != CURLE_OK) {
+    if (job.stalled) {
+      response.transport_error =
+          fmt::format("no data received for {} ms; the stream stalled", job.request.idle_timeout_ms);
+      response.timed_out = true;
+      release_headers(job);
+      return;
+    }
     if (job.body_too_large) {
       response.transport_error = "response body larger than 64 MiB; refused";
     } else if (job.error_buffer[0] != '\0') {

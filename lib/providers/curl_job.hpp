@@ -26,6 +26,8 @@ struct CurlJob {
   curl_slist* header_list = nullptr;
   HttpResponse response;
   bool body_too_large = false;
+  bool stalled = false;                            // idle_timeout_ms passed without a byte
+  std::chrono::steady_clock::time_point last_byte; // transfer start, then each received byte
   char error_buffer[CURL_ERROR_SIZE] = {};
 };
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -55,6 +56,7 @@ public:
     m_multi = curl_multi_init();
     if (m_multi != nullptr) {
       curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, k_max_host_connections);
+      curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
     }
     m_thread = std::thread([this] { run(); });
   }
@@ -96,9 +98,12 @@ public:
     {
       std::lock_guard lock(m_mutex);
       ++m_generation;
+      m_cancellations.store(m_generation);
     }
     wake();
   }
+
+  std::uint64_t cancellations() const override { return m_cancellations.load(); }
 
 private:
   void wake()
@@ -334,6 +339,7 @@ private:
   std::uint64_t m_sequence = 0;
   std::uint64_t m_generation = 0;
   bool m_stopping = false;
+  std::atomic<std::uint64_t> m_cancellations{0};
 
   // Owned by the I/O thread.
   std::uint64_t m_seen_generation = 0;
@@ -348,7 +354,13 @@ std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options)
 {
   static std::once_flag k_global_init;
   std::call_once(k_global_init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-  return std::make_unique<CurlTransport>(options);
+  TransportOptions effective = options;
+  if (effective.ca_bundle.empty()) {
+    if (const char* bundle = std::getenv("EVALGATE_CA_BUNDLE"); bundle != nullptr) {
+      effective.ca_bundle = bundle;
+    }
+  }
+  return std::make_unique<CurlTransport>(std::move(effective));
 }
 
 } // namespace evalgate

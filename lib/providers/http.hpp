@@ -3,10 +3,15 @@
 //
 // lib/providers in one paragraph: a Provider encodes a CallInput into an HttpRequest and decodes an
 // HttpResponse (pure, no I/O: openai_provider, field_client); the Transport (curl_transport) is the
-// one curl-multi event loop; retry_policy classifies outcomes and computes backoff; the retrying
-// client (make_model_client) ties them together behind ModelClient. May use: core.
+// one curl-multi event loop; retry_policy classifies outcomes and computes backoff; flow_control
+// decides when each attempt may start (concurrency, rate buckets, the shared 429 pause); the
+// retrying client (make_model_client) ties them together behind ModelClient, streaming through a
+// Provider's StreamDecoder when asked; fallback_client hands exhausted calls to another provider.
+// May use: core.
 
+#include <functional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -18,6 +23,14 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers; // name, value
   std::string body;
   long timeout_ms = 60000; // whole transfer, connect included
+  // Streaming: called on the transport's I/O thread with each body chunk of a 2xx response as it
+  // arrives (arbitrary boundaries; the body is still accumulated). Must be quick and not throw.
+  std::function<void(std::string_view)> on_chunk;
+  // Streaming only: a transfer that receives no byte for this long is a timeout (so a stalled
+  // stream fails instead of waiting out timeout_ms). 0 = off; never set it on non-streamed calls,
+  // whose whole body arrives after a long silence. Checked about once a second.
+  long idle_timeout_ms = 0;
+  std::string ca_bundle; // CA file for this request (CURLOPT_CAINFO); empty = the transport's default
 };
 
 struct HttpResponse {

@@ -15,6 +15,7 @@
 #include "providers/http_app_provider.hpp"
 #include "providers/ollama_provider.hpp"
 #include "providers/openai_provider.hpp"
+#include "providers/provider_options.hpp"
 #include "providers/retrying_client.hpp"
 
 namespace evalgate {
@@ -154,6 +155,9 @@ Result<std::unique_ptr<ModelClient>> make_model_client(const ProviderSpec& spec,
 {
   for (const auto& row : provider_table()) {
     if (spec.type == row.info.name) {
+      if (auto checked = check_common_options(spec); !checked) {
+        return fail(checked.error());
+      }
       return row.factory(spec, transport);
     }
   }
@@ -164,7 +168,7 @@ const std::vector<const char*>& provider_common_option_keys()
 {
   // Read by the flow-control, streaming, cost and fallback layers (issue 3); alphabetical.
   static const std::vector<const char*> k_keys{"fallback",          "headers", "pricing", "requests_per_minute",
-                                               "stream", "tokens_per_minute"};
+                                               "stream", "tokens_per_minute", "ca_bundle"};
   return k_keys;
 }
 

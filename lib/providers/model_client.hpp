@@ -33,6 +33,7 @@ struct CallResult {
   bool cache_hit = false;
   std::string provider_id; // which configured provider answered (differs when a fallback did)
   Json raw;                // decoded extras a caller may need (logprobs, tool calls); null if none
+  bool retries_exhausted = false; // failed with a retryable failure after max_retries (a fallback may help)
 };
 
 struct EmbedResult {

@@ -28,14 +28,21 @@ bool is_token_char(char c)
            c == '(' || c == ')' || c == '<' || c == '>');
 }
 
-// Providers echo a bad key as its prefix, some asterisks and its last four characters; the full key
-// never appears then, but prefix + suffix together still leak more than we want stored.
+// Where a masked echo may be: asterisks ("sk-VKMIs***wjh3"), three dots ("sk-...wjh3") or an
+// ellipsis character ("sk-…wjh3").
+std::size_t next_mask_mark(const std::string& text, std::size_t from)
+{
+  return std::min({text.find('*', from), text.find("...", from), text.find("\xE2\x80\xA6", from)});
+}
+
+// Providers echo a bad key as its prefix, some asterisks or dots and its last four characters; the
+// full key never appears then, but prefix + suffix together still leak more than we want stored.
 void redact_masked(std::string& text, const std::string& secret)
 {
   const std::string prefix = secret.substr(0, 3);
   const std::string suffix = secret.substr(secret.size() - 4);
   std::size_t pos = 0;
-  while ((pos = text.find('*', pos)) != std::string::npos) {
+  while ((pos = next_mask_mark(text, pos)) != std::string::npos) {
     std::size_t begin = pos;
     while (begin > 0 && is_token_char(text[begin - 1])) {
       --begin;

@@ -7,8 +7,9 @@
 
 namespace evalgate {
 
-// Replaces every occurrence of each secret, and masked echoes of it ("sk-VKMIs***wjh3": a token
-// containing '*' that starts with the secret's first 3 characters and ends with its last 4), with
+// Replaces every occurrence of each secret, and masked echoes of it ("sk-VKMIs***wjh3",
+// "sk-...wjh3", "sk-…wjh3": a token containing '*', "..." or '…' that starts with the secret's first
+// 3 characters and ends with its last 4), with
 // "***". Secrets shorter than 6 characters are ignored: too short to be keys, too likely to hit
 // ordinary words.
 std::string redact_secrets(std::string text, const std::vector<std::string>& secrets);

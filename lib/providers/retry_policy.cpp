@@ -94,12 +94,151 @@ FailureKind kind_for_status(long status)
   return FailureKind::http_4xx;
 }
 
+// Requests the server rejected as such: sending them again cannot succeed.
+bool status_is_never_retried(long status)
+{
+  return status == 400 || status == 401 || status == 403 || status == 404 || status == 413 || status == 422;
+}
+
+// Gemini puts its wait in the error body:
+// {"error":{"details":[{"@type":"...RetryInfo","retryDelay":"37s"}]}}.
+std::optional<double> gemini_retry_delay(std::string_view body)
+{
+  if (body.find("retryDelay") == std::string_view::npos) {
+    return std::nullopt;
+  }
+  const auto parsed = Json::parse(body.begin(), body.end(), nullptr, false);
+  if (!parsed.is_object() || !parsed.contains("error") || !parsed["error"].is_object()) {
+    return std::nullopt;
+  }
+  const auto& error = parsed["error"];
+  const auto details = error.find("details");
+  if (details == error.end() || !details->is_array()) {
+    return std::nullopt;
+  }
+  for (const auto& detail : *details) {
+    if (detail.is_object() && detail.contains("retryDelay") && detail["retryDelay"].is_string()) {
+      return parse_duration_ms(detail["retryDelay"].get<std::string>());
+    }
+  }
+  return std::nullopt;
+}
+
 bool status_is_retryable(long status)
 {
   return status == 408 || status == 409 || status == 429 || status >= 500;
 }
 
 } // namespace
+
+std::optional<double> parse_duration_ms(std::string_view text)
+{
+  text = trim(text);
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  if (const auto bare = parse_number(text)) {
+    return *bare >= 0 ? std::optional<double>(*bare * 1000.0) : std::nullopt;
+  }
+  double total = 0;
+  while (!text.empty()) {
+    std::size_t digits = 0;
+    while (digits < text.size() && ((text[digits] >= '0' && text[digits] <= '9') || text[digits] == '.')) {
+      ++digits;
+    }
+    const auto value = parse_number(text.substr(0, digits));
+    if (digits == 0 || !value) {
+      return std::nullopt;
+    }
+    text.remove_prefix(digits);
+    double unit = 0;
+    if (text.starts_with("ms")) {
+      unit = 1;
+      text.remove_prefix(2);
+    } else if (text.starts_with("s")) {
+      unit = 1000;
+      text.remove_prefix(1);
+    } else if (text.starts_with("m")) {
+      unit = 60000;
+      text.remove_prefix(1);
+    } else if (text.starts_with("h")) {
+      unit = 3600000;
+      text.remove_prefix(1);
+    } else {
+      return std::nullopt;
+    }
+    total += *value * unit;
+  }
+  return total;
+}
+
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text)
+{
+  text = trim(text);
+  int year = 0;
+  int month = 0;
+  int day = 0;
+  int hour = 0;
+  int minute = 0;
+  int second = 0;
+  auto read_fixed = [&text](int& out, std::size_t width) {
+    if (text.size() < width) {
+      return false;
+    }
+    const auto [ptr, ec] = std::from_chars(text.data(), text.data() + width, out);
+    if (ec != std::errc() || ptr != text.data() + width) {
+      return false;
+    }
+    text.remove_prefix(width);
+    return true;
+  };
+  auto expect = [&text](char c) {
+    if (text.empty() || (text.front() != c && !(c == 'T' && (text.front() == 't' || text.front() == ' ')))) {
+      return false;
+    }
+    text.remove_prefix(1);
+    return true;
+  };
+  if (!read_fixed(year, 4) || !expect('-') || !read_fixed(month, 2) || !expect('-') || !read_fixed(day, 2) ||
+      !expect('T') || !read_fixed(hour, 2) || !expect(':') || !read_fixed(minute, 2) || !expect(':') ||
+      !read_fixed(second, 2)) {
+    return std::nullopt;
+  }
+  double fraction = 0;
+  if (!text.empty() && text.front() == '.') {
+    std::size_t digits = 1;
+    while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') {
+      ++digits;
+    }
+    fraction = parse_number("0" + std::string(text.substr(0, digits))).value_or(0);
+    text.remove_prefix(digits);
+  }
+  int offset_minutes = 0;
+  if (text == "Z" || text == "z") {
+    text = {};
+  } else if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+    const int sign = text.front() == '-' ? -1 : 1;
+    text.remove_prefix(1);
+    int off_hours = 0;
+    int off_minutes = 0;
+    if (!read_fixed(off_hours, 2) || !expect(':') || !read_fixed(off_minutes, 2) || !text.empty()) {
+      return std::nullopt;
+    }
+    offset_minutes = sign * (off_hours * 60 + off_minutes);
+  } else {
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day date{std::chrono::year{year},
+                                         std::chrono::month{static_cast<unsigned>(month)},
+                                         std::chrono::day{static_cast<unsigned>(day)}};
+  if (!date.ok() || hour > 23 || minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  const auto base = std::chrono::sys_days{date} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+                    std::chrono::seconds{second} - std::chrono::minutes{offset_minutes};
+  return std::chrono::time_point_cast<std::chrono::system_clock::duration>(
+      base + std::chrono::duration<double>(fraction));
+}
 
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text)
 {
@@ -175,7 +314,7 @@ std::optional<double> parse_retry_after(const HttpResponse& response, std::chron
       return std::max(0.0, wait);
     }
   }
-  return std::nullopt;
+  return gemini_retry_delay(response.body);
 }
 
 std::string provider_error_message(std::string_view body)
@@ -247,7 +386,8 @@ RetryDecision classify_response(const HttpResponse& response, std::chrono::syste
   if (const auto* should_retry = response.header("x-should-retry")) {
     // The server knows best (Stainless convention, obeyed by the official SDKs) — except that we
     // never retry an exhausted quota however it is labelled.
-    if (trim(*should_retry) == "true" && !is_quota_exhausted(response.body)) {
+    if (trim(*should_retry) == "true" && !is_quota_exhausted(response.body) &&
+        !status_is_never_retried(response.status)) {
       decision.retryable = true;
     } else if (trim(*should_retry) == "false") {
       decision.retryable = false;

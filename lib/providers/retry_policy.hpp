@@ -5,7 +5,9 @@
 // Retried: transport errors and timeouts, 408, 409, 429, 5xx and 529 (unless the server says
 // `x-should-retry: false`). Never retried: other 4xx, quota-exhausted 429s (`insufficient_quota`,
 // Anthropic's `enforced_spend_limit_reached`), cancellations, permanent transport failures.
-// Server hints: `retry-after-ms` (float ms) wins over `retry-after` (float seconds or HTTP-date).
+// Server hints: `retry-after-ms` (float ms) wins over `retry-after` (float seconds or HTTP-date),
+// then Gemini's body hint error.details[RetryInfo].retryDelay ("37s"). 400, 401, 403, 404, 413 and
+// 422 are never retried, whatever x-should-retry says.
 
 #include <chrono>
 #include <optional>
@@ -29,8 +31,17 @@ struct RetryDecision {
 RetryDecision classify_response(const HttpResponse& response,
                                 std::chrono::system_clock::time_point now = std::chrono::system_clock::now());
 
-// The server's wait hint in milliseconds, or nullopt when absent, unparseable or negative.
+// The server's wait hint in milliseconds (headers, then Gemini's RetryInfo in the body), or nullopt
+// when absent, unparseable or negative.
 std::optional<double> parse_retry_after(const HttpResponse& response, std::chrono::system_clock::time_point now);
+
+// Go-style durations as rate-limit headers and Gemini's retryDelay send them: "37s", "1.5s",
+// "12ms", "6m0s", "1h2m3s"; a bare number is seconds. nullopt when it is none of these.
+std::optional<double> parse_duration_ms(std::string_view text);
+
+// RFC 3339 timestamps ("2026-11-23T19:30:00Z", fractional seconds and ±hh:mm offsets allowed), the
+// form of anthropic-ratelimit-*-reset.
+std::optional<std::chrono::system_clock::time_point> parse_rfc3339(std::string_view text);
 
 // "Sun, 06 Nov 1994 08:49:37 GMT" (IMF-fixdate, the form HTTP/1.1 servers send) → time point.
 std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);

@@ -4,6 +4,7 @@
 // the I/O thread and must be quick (hand work off, never block). Admission control (how many
 // requests are in flight) belongs to callers, not to libcurl's connection limits.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -25,18 +26,24 @@ public:
   // (on the I/O thread, shortly after) with transport_error "cancelled" and cancelled = true.
   // Returns at once, so it is safe to call from a callback; work submitted afterwards is unaffected.
   virtual void cancel_all() = 0;
+
+  // How many times cancel_all() has been called. Work a caller holds back before submitting (the
+  // flow-control queue) compares it to drop what a cancel has overtaken. Thread-safe.
+  virtual std::uint64_t cancellations() const { return 0; }
 };
 
 struct TransportOptions {
   long connect_timeout_ms = 10000;
-  std::string ca_bundle; // empty = system default; maps to CURLOPT_CAINFO
+  std::string ca_bundle; // empty = $EVALGATE_CA_BUNDLE, else the system default; CURLOPT_CAINFO
 };
 
 // Starts the I/O thread; the destructor cancels what is left, runs those callbacks and joins it.
 // Callbacks must not throw; one that does is contained so the other transfers still complete.
 // Per transfer: no redirects followed, http/https only, gzip/br accepted, TCP keep-alive, an empty
-// `Expect:` header, response header names lower-cased. Idle easy handles are pooled (reset, not
-// freed) so connections stay warm. curl_global_init runs once, on the first call.
+// `Expect:` header, response header names lower-cased, HTTP/2 over TLS multiplexed where offered,
+// TLS peer and host verification always on, proxy environment variables honoured, never verbose.
+// Idle easy handles are pooled (reset, not freed) so connections stay warm. curl_global_init runs
+// once, on the first call.
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options = {});
 
 } // namespace evalgate

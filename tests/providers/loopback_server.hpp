@@ -61,6 +61,9 @@ struct TestResponse {
 };
 
 using TestHandler = std::function<void(const TestRequest&, TestResponse&)>;
+// Writes the whole reply itself, in pieces and with pauses if it likes (streams, stalls, cuts);
+// the connection is closed when it returns.
+using RawHandler = std::function<void(const TestRequest&, int fd)>;
 
 class LoopbackServer {
 public:
@@ -70,6 +73,7 @@ public:
   LoopbackServer& operator=(const LoopbackServer&) = delete;
 
   void post(const std::string& path, TestHandler handler) { m_routes["POST " + path] = std::move(handler); }
+  void post_raw(const std::string& path, RawHandler handler) { m_raw_routes["POST " + path] = std::move(handler); }
 
   // Bound and listening before the accept thread starts, so early requests wait in the backlog.
   void start()
@@ -158,6 +162,10 @@ private:
       if (!read_request(fd, buffer, request)) {
         break;
       }
+      if (const auto raw = m_raw_routes.find(request.method + " " + request.path); raw != m_raw_routes.end()) {
+        raw->second(request, fd);
+        break;
+      }
       TestResponse response;
       const auto route = m_routes.find(request.method + " " + request.path);
       if (route == m_routes.end()) {
@@ -239,6 +247,7 @@ private:
     return true;
   }
 
+public:
   static bool write_all(int fd, const std::string& data)
   {
     std::size_t sent = 0;
@@ -252,7 +261,9 @@ private:
     return true;
   }
 
+private:
   std::map<std::string, TestHandler> m_routes;
+  std::map<std::string, RawHandler> m_raw_routes;
   int m_listen_fd = -1;
   int m_port = 0;
   std::atomic<bool> m_stopping{false};

@@ -86,7 +86,54 @@ TEST_CASE("an exhausted quota is never retried, whatever the status says")
 TEST_CASE("x-should-retry overrides the status rule")
 {
   CHECK_FALSE(classify_response(http(503, "{}", {{"x-should-retry", "false"}})).retryable);
-  CHECK(classify_response(http(400, "{}", {{"x-should-retry", "true"}})).retryable);
+  CHECK(classify_response(http(418, "{}", {{"x-should-retry", "true"}})).retryable);
+}
+
+TEST_CASE("400, 401, 403, 404, 413 and 422 are never retried, even when the server says x-should-retry: true")
+{
+  for (const long status : {400L, 401L, 403L, 404L, 413L, 422L}) {
+    CAPTURE(status);
+    CHECK_FALSE(classify_response(http(status, "{}")).retryable);
+    CHECK_FALSE(classify_response(http(status, "{}", {{"x-should-retry", "true"}})).retryable);
+  }
+}
+
+TEST_CASE("Gemini's RetryInfo retryDelay in a 429 body is the wait hint when no header gives one")
+{
+  const std::string body =
+    R"({"error":{"code":429,"message":"Resource has been exhausted","status":"RESOURCE_EXHAUSTED","details":[)"
+    R"({"@type":"type.googleapis.com/google.rpc.QuotaFailure","violations":[]},)"
+    R"({"@type":"type.googleapis.com/google.rpc.RetryInfo","retryDelay":"37s"}]}})";
+  const auto decision = classify_response(http(429, body));
+  CHECK(decision.retryable);
+  REQUIRE(decision.hint_ms.has_value());
+  CHECK(*decision.hint_ms == doctest::Approx(37000));
+  // A header still wins over the body.
+  CHECK(*classify_response(http(429, body, {{"retry-after-ms", "250"}})).hint_ms == doctest::Approx(250));
+}
+
+TEST_CASE("Go-style durations of rate-limit headers parse to milliseconds")
+{
+  CHECK(*parse_duration_ms("37s") == doctest::Approx(37000));
+  CHECK(*parse_duration_ms("1.5s") == doctest::Approx(1500));
+  CHECK(*parse_duration_ms("12ms") == doctest::Approx(12));
+  CHECK(*parse_duration_ms("6m0s") == doctest::Approx(360000));
+  CHECK(*parse_duration_ms("1h2m3s") == doctest::Approx(3723000));
+  CHECK(*parse_duration_ms("2") == doctest::Approx(2000));
+  CHECK_FALSE(parse_duration_ms("soon").has_value());
+  CHECK_FALSE(parse_duration_ms("").has_value());
+  CHECK_FALSE(parse_duration_ms("5 parsecs").has_value());
+}
+
+TEST_CASE("RFC 3339 resets of anthropic-ratelimit headers parse with Z, offsets and fractions")
+{
+  using namespace std::chrono;
+  const auto base = sys_days{year{2026} / 11 / 23} + hours{19} + minutes{30};
+  CHECK(*parse_rfc3339("2026-11-23T19:30:00Z") == base);
+  CHECK(*parse_rfc3339("2026-11-23T20:30:00+01:00") == base);
+  CHECK(*parse_rfc3339("2026-11-23T19:30:00.500Z") == base + milliseconds{500});
+  CHECK_FALSE(parse_rfc3339("2026-11-23 nonsense").has_value());
+  CHECK_FALSE(parse_rfc3339("2026-13-01T00:00:00Z").has_value());
 }
 
 TEST_CASE("transport failures are network or timeout; cancellations and permanent ones are final")
@@ -259,4 +306,16 @@ TEST_CASE("secrets and their masked echoes are redacted from stored text")
         "Incorrect API key provided: ***. You can");
   CHECK(redact_secrets("an ordinary * star and cdef", {key}) == "an ordinary * star and cdef");
   CHECK(redact_secrets("short abc", {"abc"}) == "short abc");
+}
+
+TEST_CASE("partial keys echoed with dots or an ellipsis are redacted too")
+{
+  const std::string key = "sk-test-0123456789abcdef";
+  CHECK(redact_secrets("Incorrect API key provided: sk-...cdef.", {key}) == "Incorrect API key provided: ***.");
+  CHECK(redact_secrets("key sk-tes...cdef rejected", {key}) == "key *** rejected");
+  CHECK(redact_secrets("key \"sk-t\xE2\x80\xA6" "cdef\" rejected", {key}) == "key \"***\" rejected");
+  CHECK(redact_secrets("{\"message\":\"key sk-VKMIs***...cdef is invalid\"}", {key}) ==
+        "{\"message\":\"key *** is invalid\"}");
+  // Dots in ordinary prose are left alone.
+  CHECK(redact_secrets("wait... then sk- and cdef", {key}) == "wait... then sk- and cdef");
 }
