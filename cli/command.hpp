@@ -28,6 +28,7 @@ Command runs_command();
 Command show_command();
 Command list_command();
 Command mock_provider_command();
+Command cache_command();
 
 // DESIGN.md exit codes for an error that stopped a command.
 int exit_code_for(const Error& error);

@@ -18,6 +18,9 @@ struct HttpRequest {
   std::vector<std::pair<std::string, std::string>> headers; // name, value
   std::string body;
   long timeout_ms = 60000; // whole transfer, connect included
+  // Response-cache hooks (providers/response_cache.hpp); callers that do not cache keep the defaults.
+  int cache_sample = 0;       // the trial's repeat index: N repeats are N distinct cached samples
+  bool cache_refresh = false; // skip the lookup and overwrite: the last answer was not accepted
 };
 
 struct HttpResponse {
@@ -30,6 +33,8 @@ struct HttpResponse {
   bool cancelled = false;      // cancel_all() or shutdown aborted it (transport_error "cancelled")
   bool transport_permanent = false; // the transport failure will not go away on retry
                                     // (malformed URL, unsupported protocol, bad CA bundle, ...)
+  bool from_cache = false;   // served by the response cache: no request was sent
+  bool replay_miss = false;  // --cache replay had no entry: a config failure (transport_error says which)
 
   // First header with this (lower-case) name, or nullptr.
   const std::string* header(const std::string& lower_name) const

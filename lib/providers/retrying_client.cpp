@@ -63,6 +63,7 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
       CallResult result;
       result.text = std::move(decoded->text);
       result.usage = decoded->usage;
+      result.cache_hit = response.from_cache;
       finish(call, std::move(result));
       return;
     }
@@ -74,6 +75,7 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
     const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(call->rng);
     const BackoffStep step = compute_backoff(decision, call->attempts - 1, shared.retry_base_ms, jitter);
     if (!step.give_up) {
+      call->request.cache_refresh = true; // a cached answer, if any, was not accepted: fetch anew
       submit_attempt(call, std::max(0L, std::lround(step.delay_ms)));
       return;
     }
@@ -113,6 +115,7 @@ public:
       return;
     }
     call->request = std::move(*request);
+    call->request.cache_sample = input.repeat_index;
     submit_attempt(call, 0);
   }
 
