@@ -207,3 +207,28 @@ TEST_CASE("through the retrying client: hits are marked, repeats are distinct sa
   CHECK(missed.failure == FailureKind::config);
   CHECK(missed.error.rfind("cache miss in replay mode for gpt/test-model (key v1:", 0) == 0);
 }
+
+TEST_CASE("a provider error body echoing the key, whole or masked, is scrubbed before it is stored")
+{
+  const std::string secret = "sk-echo-test-ABCDEFGH12345678";
+  ScopedEnv key("EVALGATE_TEST_ECHO_KEY", secret);
+  FakeTransport inner;
+  ProviderSpec spec;
+  spec.id = "gpt";
+  spec.type = "openai";
+  spec.model = "m";
+  spec.base_url = "http://127.0.0.1:9/v1";
+  spec.api_key_env = "EVALGATE_TEST_ECHO_KEY";
+  auto client = make_model_client(spec, inner);
+  REQUIRE(client);
+  inner.script(respond(401, R"x({"error":{"message":"Incorrect API key provided: )x" + secret +
+                                R"x( (also seen as sk-ech***5678)","type":"invalid_request_error"}})x"));
+  const Json vars = Json::object();
+  CallResult out;
+  (*client)->complete(CallInput{{{"user", "hi"}}, &vars, 0},
+                      [&](CallResult result) { out = std::move(result); });
+  CHECK(out.failure == FailureKind::http_4xx);
+  CHECK(out.error.find(secret) == std::string::npos);
+  CHECK(out.error.find("sk-ech***5678") == std::string::npos);
+  CHECK(out.error.find("Incorrect API key provided: ***") != std::string::npos);
+}
