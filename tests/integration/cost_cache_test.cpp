@@ -178,3 +178,23 @@ TEST_CASE("--dry-run prints the matrix and an estimate, sends nothing and stores
   CHECK(requests(h) == 0);
   CHECK_FALSE(std::filesystem::exists(h.db()));
 }
+
+TEST_CASE("--pricing reads a LiteLLM price file for models the shipped table lacks; a broken file exits 2")
+{
+  Harness h;
+  const std::string prices = h.dir().write(
+      "prices.json",
+      R"({"sample_spec": {}, "good": {"input_cost_per_token": 1e-06, "output_cost_per_token": 2e-06},
+                       "bad": {"input_cost_per_token": "1e-06", "output_cost_per_token": "2e-06"}})");
+  auto r = h.evalgate({"run", "--db", h.db(), "--no-progress", "--format", "json", "--pricing", prices});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 1);
+  const auto report = nlohmann::json::parse(r.out);
+  CHECK(report.at("summary").at("cost").at("unknown_cost_trials") == 0);
+  CHECK(report.at("summary").at("cost").at("known_usd").get<double>() > 0);
+
+  const std::string broken = h.dir().write("broken.json", "{\"models\": {\"good\": {\"input\": 1}}}");
+  auto bad = h.evalgate({"run", "--db", h.db(), "--no-progress", "--pricing", broken});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "evalgate: " + broken + ": models.good needs 'output' (USD per 1M tokens)\n");
+}
