@@ -37,7 +37,9 @@ Result<CacheRow> parse_line(const std::string& text, const std::string& file, lo
   if (!entry.contains("request") || !entry["request"].is_object()) {
     return bad_line(file, line, "'request' must be an object");
   }
-  if (!entry.contains("response") || !decode_cached_response(entry["response"].dump())) {
+  const auto stored =
+      entry.contains("response") ? stored_response_from_cassette(entry["response"]) : std::nullopt;
+  if (!stored) {
     return bad_line(file, line, "'response' must be {\"status\": <int>, \"json\" or \"text\": <body>}");
   }
   const std::string key = entry["key"].get<std::string>();
@@ -49,7 +51,7 @@ Result<CacheRow> parse_line(const std::string& text, const std::string& file, lo
                entry["provider"].get<std::string>(),
                entry["model"].get<std::string>(),
                entry["request"].dump(),
-               entry["response"].dump(),
+               *stored,
                ""};
   if (entry.contains("created_at") && entry["created_at"].is_string()) {
     row.created_at = entry["created_at"].get<std::string>();
@@ -89,13 +91,19 @@ Result<std::int64_t> cache_export(const std::string& db_path, const std::string&
   }
   std::int64_t written = 0;
   auto visited = (*table)->rows([&](const CacheRow& row) -> Result<void> {
+    const auto response = decode_cached_response(row.response);
+    if (!response) {
+      return fail(ErrorCategory::store,
+                  "cache entry " + row.key + " in " + db_path + " is not a stored response");
+    }
     // ordered_json keeps the documented field order, so a cassette reads key first.
-    nlohmann::ordered_json entry{{"key", row.key},
-                                 {"provider", row.provider},
-                                 {"model", row.model},
-                                 {"request", nlohmann::ordered_json::parse(row.request, nullptr, false)},
-                                 {"response", nlohmann::ordered_json::parse(row.response, nullptr, false)},
-                                 {"created_at", row.created_at}};
+    nlohmann::ordered_json entry{
+        {"key", row.key},
+        {"provider", row.provider},
+        {"model", row.model},
+        {"request", nlohmann::ordered_json::parse(row.request, nullptr, false)},
+        {"response", nlohmann::ordered_json::parse(cassette_response(*response).dump())},
+        {"created_at", row.created_at}};
     out << entry.dump() << '\n';
     ++written;
     return {};

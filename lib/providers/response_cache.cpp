@@ -188,32 +188,57 @@ std::string cache_key(const Json& material)
 
 std::string encode_cached_response(const HttpResponse& response)
 {
-  Json stored = {{"status", response.status}};
-  Json body = Json::parse(response.body, nullptr, false);
-  if (!body.is_discarded() && (body.is_object() || body.is_array())) {
-    stored["json"] = std::move(body); // reviewable in a cassette diff
-  } else {
-    stored["text"] = response.body;
-  }
-  return stored.dump();
+  return std::to_string(response.status) + "\n" + response.body;
 }
 
 std::optional<HttpResponse> decode_cached_response(const std::string& stored)
 {
-  Json value = Json::parse(stored, nullptr, false);
-  if (!value.is_object() || !value.contains("status") || !value["status"].is_number_integer()) {
+  const auto newline = stored.find('\n');
+  if (newline == std::string::npos || newline == 0 || newline > 3) {
     return std::nullopt;
   }
   HttpResponse response;
-  response.status = value["status"].get<long>();
-  if (value.contains("json")) {
-    response.body = value["json"].dump();
-  } else if (value.contains("text") && value["text"].is_string()) {
-    response.body = value["text"].get<std::string>();
+  for (std::size_t i = 0; i < newline; ++i) {
+    if (stored[i] < '0' || stored[i] > '9') {
+      return std::nullopt;
+    }
+    response.status = response.status * 10 + (stored[i] - '0');
+  }
+  response.body = stored.substr(newline + 1);
+  return response;
+}
+
+Json cassette_response(const HttpResponse& response)
+{
+  Json out = {{"status", response.status}};
+  Json body = Json::parse(response.body, nullptr, false);
+  if (!body.is_discarded() && (body.is_object() || body.is_array())) {
+    out["json"] = std::move(body); // reviewable in a cassette diff
+  } else {
+    out["text"] = response.body;
+  }
+  return out;
+}
+
+std::optional<std::string> stored_response_from_cassette(const Json& cassette)
+{
+  if (!cassette.is_object() || !cassette.contains("status") || !cassette["status"].is_number_integer()) {
+    return std::nullopt;
+  }
+  const long status = cassette["status"].get<long>();
+  if (status < 100 || status > 999) {
+    return std::nullopt;
+  }
+  HttpResponse response;
+  response.status = status;
+  if (cassette.contains("json")) {
+    response.body = cassette["json"].dump();
+  } else if (cassette.contains("text") && cassette["text"].is_string()) {
+    response.body = cassette["text"].get<std::string>();
   } else {
     return std::nullopt;
   }
-  return response;
+  return encode_cached_response(response);
 }
 
 std::unique_ptr<Transport> make_caching_transport(Transport& inner, CacheBackend& backend, CacheMode mode,

@@ -53,9 +53,14 @@ Json cache_key_material(const std::string& provider_type, const HttpRequest& req
 std::string cache_key(const Json& material);
 std::string sha256_hex(const std::string& bytes);
 
-// The stored form of a response ({"status", "json"} or {"status", "text"}) and back.
+// The stored form of a response: "<status>\n<body as received>", cheap on the hot paths (no JSON
+// round trip on the I/O thread or on a hit). nullopt when `stored` is not of that form.
 std::string encode_cached_response(const HttpResponse& response);
 std::optional<HttpResponse> decode_cached_response(const std::string& stored);
+// The reviewable cassette form, {"status", "json": <parsed body>} or {"status", "text": <body>},
+// and back to the stored form (nullopt when `cassette` is not of that shape).
+Json cassette_response(const HttpResponse& response);
+std::optional<std::string> stored_response_from_cassette(const Json& cassette);
 
 // `inner` and `backend` must outlive the returned transport. mode off is not a cache: callers use
 // the inner transport directly.

@@ -190,8 +190,7 @@ TEST_CASE("through the retrying client: hits are marked, repeats are distinct sa
   // A cached body that no longer decodes is refetched, not replayed forever.
   HttpRequest sent = inner.submissions()[0].request;
   sent.cache_sample = 2;
-  backend.store(cache_key(cache_key_material("openai", sent)), "gpt", "test-model", "{}",
-                R"({"status":200,"text":"not json"})");
+  backend.store(cache_key(cache_key_material("openai", sent)), "gpt", "test-model", "{}", "200\nnot json");
   inner.script(respond(200, read_fixture("openai_chat_ok.json")));
   const CallResult repaired = call(2);
   CHECK(repaired.failure == FailureKind::none);
@@ -231,4 +230,20 @@ TEST_CASE("a provider error body echoing the key, whole or masked, is scrubbed b
   CHECK(out.error.find(secret) == std::string::npos);
   CHECK(out.error.find("sk-ech***5678") == std::string::npos);
   CHECK(out.error.find("Incorrect API key provided: ***") != std::string::npos);
+}
+
+TEST_CASE("a stored response keeps the body byte for byte; the cassette form parses JSON bodies for review")
+{
+  HttpResponse response = respond(200, "{\"b\": 1,  \"a\": 2}");
+  const std::string stored = encode_cached_response(response);
+  CHECK(stored == "200\n{\"b\": 1,  \"a\": 2}");
+  CHECK(decode_cached_response(stored)->body == response.body);
+  CHECK_FALSE(decode_cached_response("ok\nbody").has_value());
+  CHECK_FALSE(decode_cached_response("200 body").has_value());
+
+  const Json cassette = cassette_response(response);
+  CHECK(cassette == Json::parse(R"({"status":200,"json":{"a":2,"b":1}})"));
+  CHECK(*stored_response_from_cassette(cassette) == "200\n{\"a\":2,\"b\":1}");
+  CHECK(*stored_response_from_cassette(cassette_response(respond(200, "data: x\n\n"))) == "200\ndata: x\n\n");
+  CHECK_FALSE(stored_response_from_cassette(Json{{"status", 200}}).has_value());
 }
