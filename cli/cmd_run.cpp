@@ -4,6 +4,8 @@
 #include <memory>
 
 #include "command.hpp"
+#include "dry_run_output.hpp"
+#include "engine/dry_run.hpp"
 #include "engine/runner.hpp"
 #include "progress_printer.hpp"
 #include "run_output.hpp"
@@ -33,6 +35,10 @@ struct RunFlags {
   std::string format = "table";
   bool no_progress = false;
   std::string shard;
+  std::string cache = "read-write";
+  std::string pricing;
+  std::optional<double> max_cost;
+  bool dry_run = false;
 };
 
 // With --resume and no suite file, the suite recorded with the run is loaded again.
@@ -65,6 +71,19 @@ int execute(const RunFlags& flags)
   if (!suite) {
     return report_error(suite.error());
   }
+  auto cache_mode = cache_mode_from_name(flags.cache);
+  if (!cache_mode) {
+    return report_error(Error{ErrorCategory::usage, {},
+                              "--cache must be one of read-write, read-only, off, replay (got '" + flags.cache + "')"});
+  }
+  if (flags.dry_run) {
+    auto plan = plan_dry_run(*suite, flags.pricing);
+    if (!plan) {
+      return report_error(plan.error());
+    }
+    write_dry_run(std::cout, *plan);
+    return 0;
+  }
 
   RunOptions options;
   if (!flags.shard.empty()) {
@@ -79,6 +98,9 @@ int execute(const RunFlags& flags)
   options.concurrency = flags.concurrency;
   options.seed = flags.seed;
   options.stop_requested = &g_stop;
+  options.cache_mode = *cache_mode;
+  options.pricing_file = flags.pricing;
+  options.max_cost_usd = flags.max_cost;
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
 
@@ -106,6 +128,10 @@ int execute(const RunFlags& flags)
     std::cerr << "evalgate: interrupted; " << outcome->progress.done << " trials of this invocation stored. "
               << "Resume with: evalgate run --resume " << outcome->run_id
               << (flags.db == k_default_db ? "" : " --db " + flags.db) << "\n";
+  } else if (outcome->budget_exhausted) {
+    std::cerr << "evalgate: " << outcome->infrastructure_message << "; the run is incomplete and not gated. "
+              << "Finish it with: evalgate run --resume " << outcome->run_id
+              << (flags.db == k_default_db ? "" : " --db " + flags.db) << " --max-cost <more>\n";
   } else if (outcome->verdict == RunVerdict::infrastructure_failed) {
     std::cerr << "evalgate: infrastructure failure: " << outcome->infrastructure_message << "\n";
   }
@@ -134,6 +160,17 @@ Command run_command()
             app.add_flag("--no-progress", flags->no_progress, "No live progress line on stderr");
             app.add_option("--shard", flags->shard,
                            "Run only shard I of N (cases k with k mod N = I-1); combine with evalgate merge");
+            app.add_option("--cache", flags->cache,
+                           "Response cache in the --db: read-write, read-only, off, or replay (a miss is an error; "
+                           "for key-less CI)")
+              ->capture_default_str();
+            app.add_option("--pricing", flags->pricing,
+                           "Price FILE (evalgate or LiteLLM model_prices JSON) over the built-in table");
+            app.add_option("--max-cost", flags->max_cost,
+                           "Stop admitting trials once the run's known spend reaches USD (exit 3, resumable)")
+              ->check(CLI::NonNegativeNumber);
+            app.add_flag("--dry-run", flags->dry_run,
+                         "Validate and print the matrix, estimated tokens and cost; send nothing, store nothing");
             return [flags] { return execute(*flags); };
           }};
 }

@@ -31,6 +31,7 @@ Command merge_command();
 Command list_command();
 Command mock_provider_command();
 Command judge_command();
+Command cache_command();
 
 // DESIGN.md exit codes for an error that stopped a command.
 int exit_code_for(const Error& error);

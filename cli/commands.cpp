@@ -9,7 +9,7 @@ const std::vector<Command>& commands()
   static const std::vector<Command> table{
     run_command(),   validate_command(), runs_command(),          show_command(),
     export_command(), merge_command(),   list_command(),          mock_provider_command(),
-    judge_command(),
+    judge_command(),  cache_command(),
   };
   return table;
 }

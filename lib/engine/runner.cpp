@@ -6,7 +6,10 @@
 #include <memory>
 #include <set>
 
+#include <fmt/format.h>
+
 #include "core/template.hpp"
+#include "engine/client_setup.hpp"
 #include "engine/run_checks.hpp"
 #include "engine/trial_pipeline.hpp"
 #include "evaluators/embedding/batcher.hpp"
@@ -38,11 +41,11 @@ Result<std::vector<Message>> render_messages(const Prompt& prompt, const Case& t
 
 using ClientMap = std::map<std::string, std::unique_ptr<ModelClient>>;
 
-Result<ClientMap> build_clients(const std::vector<ProviderSpec>& specs, Transport& transport)
+Result<ClientMap> build_clients(const std::vector<ProviderSpec>& specs, ClientBuilder& builder)
 {
   ClientMap clients;
   for (const ProviderSpec& spec : specs) {
-    auto client = make_model_client(spec, transport);
+    auto client = builder.make(spec);
     if (!client) {
       return fail(client.error());
     }
@@ -174,11 +177,15 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   const Suite& suite = options.shard ? sharded : whole_suite;
   const std::vector<Candidate> candidates = suite_candidates(suite);
   auto transport = make_curl_transport();
-  auto clients = build_clients(suite.providers, *transport);
+  auto builder = ClientBuilder::open(options.db_path, options.cache_mode, options.pricing_file, *transport);
+  if (!builder) {
+    return fail(builder.error());
+  }
+  auto clients = build_clients(suite.providers, **builder);
   if (!clients) {
     return fail(clients.error());
   }
-  auto judges = build_clients(suite.judges, *transport);
+  auto judges = build_clients(suite.judges, **builder);
   if (!judges) {
     return fail(judges.error());
   }
@@ -219,6 +226,11 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
     observer.on_start(info, pipeline.progress());
 
     for (const auto& task : tasks) {
+      // Judge calls count too: every client of the run feeds the same meter.
+      if (options.max_cost_usd && (*builder)->spend().spent() >= *options.max_cost_usd) {
+        outcome.budget_exhausted = true;
+        break;
+      }
       if (!pipeline.acquire_slot(limit)) {
         break;
       }
@@ -230,7 +242,7 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
         pipeline.complete(task, std::move(failed));
         continue;
       }
-      CallInput input{std::move(messages).value(), &task.test_case->vars};
+      CallInput input{std::move(messages).value(), &task.test_case->vars, task.repeat_index};
       clients->at(task.candidate->provider_id)->complete(input, [&pipeline, task](CallResult result) {
         pipeline.complete(task, std::move(result));
       });
@@ -247,6 +259,12 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
     if (pipeline.aborted()) {
       outcome.verdict = RunVerdict::infrastructure_failed;
       outcome.infrastructure_message = pipeline.abort_message();
+      outcome.budget_exhausted = false;
+    } else if (outcome.budget_exhausted) {
+      outcome.verdict = RunVerdict::infrastructure_failed;
+      outcome.infrastructure_message =
+        fmt::format("stopped: spent ${:.4f} of --max-cost ${:.4f} after {} trials", (*builder)->spend().spent(),
+                    *options.max_cost_usd, outcome.progress.done);
     } else if (options.stop_requested != nullptr && options.stop_requested->load()) {
       outcome.verdict = RunVerdict::interrupted;
     }
@@ -256,13 +274,17 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   if (auto finished = (*writer)->finish(); !finished) {
     return fail(finished.error());
   }
-  const RunStatus status = outcome.verdict == RunVerdict::interrupted            ? RunStatus::interrupted
+  if (auto cached = (*builder)->finish(); !cached) {
+    return fail(cached.error());
+  }
+  const bool incomplete = outcome.verdict == RunVerdict::interrupted || outcome.budget_exhausted;
+  const RunStatus status = incomplete ? RunStatus::interrupted
                            : outcome.verdict == RunVerdict::infrastructure_failed ? RunStatus::failed
                                                                                    : RunStatus::completed;
   if (auto s = store.set_run_status(info.id, status); !s) {
     return fail(s.error());
   }
-  if (outcome.verdict == RunVerdict::interrupted) {
+  if (incomplete) {
     return outcome;
   }
   auto run = store.load_run(info.id);

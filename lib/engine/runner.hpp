@@ -14,6 +14,7 @@
 #include "core/types.hpp"
 #include "engine/run_observer.hpp"
 #include "engine/shard.hpp"
+#include "providers/response_cache.hpp"
 
 namespace evalgate {
 
@@ -24,6 +25,9 @@ struct RunOptions {
   std::uint64_t seed = 42;     // stored with the run
   std::optional<ShardSpec> shard; // run only this shard's cases (engine/shard.hpp)
   const std::atomic<bool>* stop_requested = nullptr; // set by a signal handler: finish as interrupted
+  CacheMode cache_mode = CacheMode::read_write; // response cache in the run database (docs/cache.md)
+  std::string pricing_file;                      // --pricing: a user price file (docs/pricing.md)
+  std::optional<double> max_cost_usd;            // stop admitting trials once known spend reaches it
 };
 
 // What the run ended as; maps one to one onto DESIGN.md's exit codes.
@@ -33,6 +37,9 @@ struct RunOutcome {
   std::string run_id;
   RunVerdict verdict = RunVerdict::passed;
   std::string infrastructure_message; // why, when verdict is infrastructure_failed
+  // --max-cost was reached: the run is stored as interrupted (resumable), not gated, and the
+  // verdict is infrastructure_failed (exit 3: an incomplete run is not evidence either way).
+  bool budget_exhausted = false;
   RunProgress progress;
 };
 

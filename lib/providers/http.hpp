@@ -31,6 +31,9 @@ struct HttpRequest {
   // whose whole body arrives after a long silence. Checked about once a second.
   long idle_timeout_ms = 0;
   std::string ca_bundle; // CA file for this request (CURLOPT_CAINFO); empty = the transport's default
+  // Response-cache hooks (providers/response_cache.hpp); callers that do not cache keep the defaults.
+  int cache_sample = 0;       // the trial's repeat index: N repeats are N distinct cached samples
+  bool cache_refresh = false; // skip the lookup and overwrite: the last answer was not accepted
 };
 
 struct HttpResponse {
@@ -43,6 +46,8 @@ struct HttpResponse {
   bool cancelled = false;      // cancel_all() or shutdown aborted it (transport_error "cancelled")
   bool transport_permanent = false; // the transport failure will not go away on retry
                                     // (malformed URL, unsupported protocol, bad CA bundle, ...)
+  bool from_cache = false;   // served by the response cache: no request was sent
+  bool replay_miss = false;  // --cache replay had no entry: a config failure (transport_error says which)
 
   // First header with this (lower-case) name, or nullptr.
   const std::string* header(const std::string& lower_name) const

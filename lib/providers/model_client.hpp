@@ -19,6 +19,7 @@ namespace evalgate {
 struct CallInput {
   std::vector<Message> messages; // rendered
   const Json* vars = nullptr;    // the case's vars (the field provider reads its output here)
+  int repeat_index = 0;          // the trial's repeat: salts the response-cache key (repeats = samples)
 };
 
 struct CallResult {

@@ -346,6 +346,11 @@ std::string provider_error_message(std::string_view body)
 RetryDecision classify_response(const HttpResponse& response, std::chrono::system_clock::time_point now)
 {
   RetryDecision decision;
+  if (response.replay_miss) {
+    decision.failure = FailureKind::config; // the cassette lacks this request: no retry can help
+    decision.message = response.transport_error;
+    return decision;
+  }
   if (!response.transport_error.empty() || response.cancelled) {
     decision.message = response.transport_error.empty() ? "cancelled" : response.transport_error;
     if (response.cancelled) {

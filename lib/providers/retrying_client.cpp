@@ -98,6 +98,12 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
       if (!stream->feed_error.empty()) {
         return fail(ErrorCategory::provider, stream->feed_error);
       }
+      if (response.from_cache) {
+        // A cached stream arrives whole, without chunk callbacks: decode its recorded body.
+        if (auto fed = stream->decoder->feed(response.body); !fed) {
+          return fail(fed.error());
+        }
+      }
       return stream->decoder->finish();
     }();
     if (decoded) {
@@ -109,6 +115,7 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
       const auto& usage = result.usage;
       shared.gate->record_tokens(usage.total_tokens > 0 ? usage.total_tokens
                                                         : usage.prompt_tokens + usage.completion_tokens);
+      result.cache_hit = response.from_cache;
       finish(call, std::move(result));
       return;
     }
@@ -123,6 +130,7 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
     const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(call->rng);
     const BackoffStep step = compute_backoff(decision, call->attempts - 1, shared.retry_base_ms, jitter);
     if (!step.give_up) {
+      call->request.cache_refresh = true; // a cached answer, if any, was not accepted: fetch anew
       const auto not_before = Clock::now() + std::chrono::microseconds(std::llround(step.delay_ms * 1000.0));
       if (decision.failure == FailureKind::rate_limited || response.status == 529) {
         // The provider is shedding load for everyone: hold every request to it, not just this one.
@@ -212,6 +220,7 @@ public:
       return;
     }
     call->request = std::move(*request);
+    call->request.cache_sample = input.repeat_index;
     if (!m_shared->ca_bundle.empty()) {
       call->request.ca_bundle = m_shared->ca_bundle;
     }

@@ -72,9 +72,16 @@ OJson summary_json(const RunData& run)
         {"prompt_tokens", c.prompt_tokens},
         {"completion_tokens", c.completion_tokens},
         {"cost_usd", c.cost_usd},
+        {"unknown_cost_trials", c.unknown_cost_trials},
+        {"cache_hits", c.cache_hits},
     });
   }
-  return {{"metrics", std::move(metrics)}, {"candidates", std::move(candidates)}};
+  const RunCost cost = summarize_cost(summarize_candidates(run));
+  OJson run_cost = {{"known_usd", cost.known_usd},
+                    {"unknown_cost_trials", cost.unknown_cost_trials},
+                    {"cache_hits", cost.cache_hits}};
+  return {
+      {"metrics", std::move(metrics)}, {"candidates", std::move(candidates)}, {"cost", std::move(run_cost)}};
 }
 
 OJson gate_json(const RunData& run)

@@ -102,8 +102,16 @@ void write_candidate_lines(std::ostream& out, const RunData& run,
         fmt::format("mean latency {:.0f} ms", c.mean_latency_ms),
         fmt::format("tokens {} in, {} out", c.prompt_tokens, c.completion_tokens),
     };
-    if (c.cost_usd > 0) {
+    if (c.unknown_cost_trials > 0 && c.cost_usd == 0) {
+      parts.push_back("cost unknown"); // an unpriced model: never shown as $0 (docs/pricing.md)
+    } else if (c.unknown_cost_trials > 0) {
+      parts.push_back(fmt::format("cost ${:.4f} + {} of unknown cost", c.cost_usd,
+                                  plural(c.unknown_cost_trials, "trial")));
+    } else if (c.cost_usd > 0) {
       parts.push_back(fmt::format("cost ${:.4f}", c.cost_usd));
+    }
+    if (c.cache_hits > 0) {
+      parts.push_back(fmt::format("{} from cache", c.cache_hits));
     }
     // Wrap between parts, continuation indented, rather than run past 100 columns.
     std::string line = parts.front();
@@ -226,6 +234,13 @@ void write_terminal_report(std::ostream& out, const RunData& run, const Terminal
   if (!candidates.empty()) {
     out << '\n';
     write_candidate_lines(out, run, candidates);
+    const RunCost cost = summarize_cost(candidates);
+    if (candidates.size() > 1 && (cost.known_usd > 0 || cost.unknown_cost_trials > 0)) {
+      out << fmt::format("run cost ${:.4f}{}\n", cost.known_usd,
+                         cost.unknown_cost_trials > 0
+                           ? fmt::format(" + {} of unknown cost", plural(cost.unknown_cost_trials, "trial"))
+                           : std::string());
+    }
   }
   write_errors(out, run);
   write_gate(out, run, options.color);

@@ -112,6 +112,8 @@ std::vector<CandidateSummary> summarize_candidates(const RunData& run)
     s.prompt_tokens += trial.usage.prompt_tokens;
     s.completion_tokens += trial.usage.completion_tokens;
     s.cost_usd += trial.cost_usd.value_or(0);
+    s.unknown_cost_trials += trial.cost_usd ? 0 : 1;
+    s.cache_hits += trial.cache_hit ? 1 : 0;
     for (const Score& score : scored.scores) {
       s.cost_usd += score.cost_usd;
     }
@@ -124,6 +126,17 @@ std::vector<CandidateSummary> summarize_candidates(const RunData& run)
     s.mean_latency_ms = ok_trials[c] > 0 ? latency_sum[c] / static_cast<double>(ok_trials[c]) : 0.0;
   }
   return out;
+}
+
+RunCost summarize_cost(const std::vector<CandidateSummary>& candidates)
+{
+  RunCost cost;
+  for (const CandidateSummary& c : candidates) {
+    cost.known_usd += c.cost_usd;
+    cost.unknown_cost_trials += c.unknown_cost_trials;
+    cost.cache_hits += c.cache_hits;
+  }
+  return cost;
 }
 
 } // namespace evalgate

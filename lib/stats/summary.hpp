@@ -29,6 +29,15 @@ struct CandidateSummary {
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
   double cost_usd = 0;
+  std::int64_t unknown_cost_trials = 0; // trials whose cost is unknown (unpriced model): not in cost_usd
+  std::int64_t cache_hits = 0;          // trials answered from the response cache
+};
+
+// The run's spend: known costs (trials + judge scores) summed, unknown-cost trials counted.
+struct RunCost {
+  double known_usd = 0;
+  std::int64_t unknown_cost_trials = 0;
+  std::int64_t cache_hits = 0;
 };
 
 // Candidate ids in run order (info.candidates), followed by any candidate that appears only in
@@ -41,6 +50,7 @@ std::vector<MetricSummary> summarize_metrics(const RunData& run);
 // One entry per candidate in candidate_order. Latency is averaged over ok trials only (0 when
 // none); tokens sum over all trials; cost = trial costs + judge costs of the scores.
 std::vector<CandidateSummary> summarize_candidates(const RunData& run);
+RunCost summarize_cost(const std::vector<CandidateSummary>& candidates);
 
 struct GateVerdict {
   bool passed = true;

@@ -43,6 +43,7 @@ inline ScoredTrial make_failed(std::string candidate, std::string case_id, Failu
   t.trial.failure = kind;
   t.trial.error = std::move(error);
   t.trial.attempts = 5;
+  t.trial.cost_usd = 0.0; // a priced model's failed call reported no usage: known to cost nothing
   return t;
 }
 

@@ -1,0 +1,251 @@
+#include "store/cache_table.hpp"
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
+#include "store/run_id.hpp"
+#include "store/schema.hpp"
+#include "store/sqlite.hpp"
+
+namespace evalgate {
+
+namespace {
+
+constexpr const char* k_upsert =
+    "INSERT INTO cache (key, provider, model, request, response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+    "ON CONFLICT (key) DO UPDATE SET provider = excluded.provider, model = excluded.model, "
+    "request = excluded.request, response = excluded.response, created_at = excluded.created_at";
+
+Result<void> write_rows(sqlite::Db& db, sqlite::Stmt& upsert, const std::vector<CacheRow>& rows)
+{
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) {
+    return fail(tx.error());
+  }
+  const std::string now = iso8601_utc_now();
+  for (const CacheRow& row : rows) {
+    upsert.bind_text(1, row.key)
+        .bind_text(2, row.provider)
+        .bind_text(3, row.model)
+        .bind_text(4, row.request)
+        .bind_text(5, row.response)
+        .bind_text(6, row.created_at.empty() ? now : row.created_at);
+    if (auto done = upsert.run(); !done) {
+      upsert.reset();
+      return done;
+    }
+  }
+  return tx->commit();
+}
+
+} // namespace
+
+struct CacheTable::Impl {
+  std::mutex read_mutex;
+  sqlite::Db reader;
+  sqlite::Stmt select;
+  std::atomic<std::int64_t> read_errors{0};
+
+  sqlite::Db writer; // the writer thread's; maintenance calls use it when the queue is idle
+  sqlite::Stmt upsert;
+  std::mutex mutex; // guards the queue state below
+  std::condition_variable wake;
+  std::condition_variable drained;
+  std::deque<CacheRow> queue;
+  std::size_t writing = 0;
+  bool stopping = false;
+  std::optional<Error> write_error;
+  std::thread thread;
+
+  void run()
+  {
+    std::unique_lock lock(mutex);
+    for (;;) {
+      wake.wait(lock, [&] { return stopping || !queue.empty(); });
+      if (queue.empty()) {
+        return;
+      }
+      std::vector<CacheRow> batch(std::make_move_iterator(queue.begin()),
+                                  std::make_move_iterator(queue.end()));
+      queue.clear();
+      writing = batch.size();
+      lock.unlock();
+      auto written = write_rows(writer, upsert, batch);
+      lock.lock();
+      writing = 0;
+      if (!written && !write_error) {
+        write_error = written.error();
+      }
+      drained.notify_all();
+    }
+  }
+};
+
+CacheTable::CacheTable() : m_impl(std::make_unique<Impl>()) {}
+
+CacheTable::~CacheTable()
+{
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->stopping = true;
+  }
+  m_impl->wake.notify_all();
+  if (m_impl->thread.joinable()) {
+    m_impl->thread.join();
+  }
+}
+
+Result<std::unique_ptr<CacheTable>> CacheTable::open(const std::string& db_path)
+{
+  auto writer = sqlite::Db::open(db_path);
+  if (!writer) {
+    return fail(writer.error());
+  }
+  if (auto migrated = schema::migrate(*writer); !migrated) {
+    return fail(migrated.error());
+  }
+  auto reader = sqlite::Db::open(db_path);
+  if (!reader) {
+    return fail(reader.error());
+  }
+  std::unique_ptr<CacheTable> table(new CacheTable());
+  Impl& impl = *table->m_impl;
+  impl.writer = std::move(*writer);
+  impl.reader = std::move(*reader);
+  auto select = impl.reader.prepare("SELECT response FROM cache WHERE key = ?1");
+  if (!select) {
+    return fail(select.error());
+  }
+  impl.select = std::move(*select);
+  auto upsert = impl.writer.prepare(k_upsert);
+  if (!upsert) {
+    return fail(upsert.error());
+  }
+  impl.upsert = std::move(*upsert);
+  impl.thread = std::thread([&impl] { impl.run(); });
+  return table;
+}
+
+std::optional<std::string> CacheTable::lookup(const std::string& key)
+{
+  std::lock_guard lock(m_impl->read_mutex);
+  sqlite::Stmt& select = m_impl->select;
+  select.bind_text(1, key);
+  auto row = select.step();
+  std::optional<std::string> found;
+  if (!row) {
+    ++m_impl->read_errors;
+  } else if (*row) {
+    found = select.text(0);
+  }
+  select.reset();
+  return found;
+}
+
+void CacheTable::put(CacheRow row)
+{
+  {
+    std::lock_guard lock(m_impl->mutex);
+    m_impl->queue.push_back(std::move(row));
+  }
+  m_impl->wake.notify_one();
+}
+
+Result<void> CacheTable::flush()
+{
+  std::unique_lock lock(m_impl->mutex);
+  m_impl->drained.wait(lock, [&] { return m_impl->queue.empty() && m_impl->writing == 0; });
+  if (m_impl->write_error) {
+    return fail(*m_impl->write_error);
+  }
+  return {};
+}
+
+std::int64_t CacheTable::read_errors() const
+{
+  return m_impl->read_errors.load();
+}
+
+Result<CacheStats> CacheTable::stats()
+{
+  if (auto flushed = flush(); !flushed) {
+    return fail(flushed.error());
+  }
+  std::lock_guard lock(m_impl->read_mutex);
+  auto stmt =
+      m_impl->reader.prepare("SELECT provider, model, COUNT(*), SUM(LENGTH(request) + LENGTH(response)) "
+                             "FROM cache GROUP BY provider, model ORDER BY provider, model");
+  if (!stmt) {
+    return fail(stmt.error());
+  }
+  CacheStats stats;
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) {
+      return fail(row.error());
+    }
+    if (!*row) {
+      break;
+    }
+    CacheModelCount count{stmt->text(0), stmt->text(1), stmt->integer(2)};
+    stats.entries += count.entries;
+    stats.bytes += stmt->integer(3);
+    stats.by_model.push_back(std::move(count));
+  }
+  return stats;
+}
+
+Result<std::int64_t> CacheTable::clear()
+{
+  if (auto flushed = flush(); !flushed) {
+    return fail(flushed.error());
+  }
+  // Holding the queue lock with no batch being written keeps the writer thread off its connection.
+  std::unique_lock lock(m_impl->mutex);
+  m_impl->drained.wait(lock, [&] { return m_impl->writing == 0; });
+  if (auto done = m_impl->writer.exec("DELETE FROM cache"); !done) {
+    return fail(done.error());
+  }
+  return m_impl->writer.changes();
+}
+
+Result<void> CacheTable::rows(const std::function<Result<void>(const CacheRow&)>& visit)
+{
+  if (auto flushed = flush(); !flushed) {
+    return fail(flushed.error());
+  }
+  std::lock_guard lock(m_impl->read_mutex);
+  auto stmt = m_impl->reader.prepare(
+      "SELECT key, provider, model, request, response, created_at FROM cache ORDER BY key");
+  if (!stmt) {
+    return fail(stmt.error());
+  }
+  for (;;) {
+    auto row = stmt->step();
+    if (!row) {
+      return fail(row.error());
+    }
+    if (!*row) {
+      return {};
+    }
+    CacheRow out{stmt->text(0), stmt->text(1), stmt->text(2), stmt->text(3), stmt->text(4), stmt->text(5)};
+    if (auto visited = visit(out); !visited) {
+      return visited;
+    }
+  }
+}
+
+Result<void> CacheTable::upsert(const std::vector<CacheRow>& rows)
+{
+  if (auto flushed = flush(); !flushed) {
+    return fail(flushed.error());
+  }
+  std::unique_lock lock(m_impl->mutex);
+  m_impl->drained.wait(lock, [&] { return m_impl->writing == 0; });
+  return write_rows(m_impl->writer, m_impl->upsert, rows);
+}
+
+} // namespace evalgate

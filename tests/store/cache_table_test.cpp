@@ -1,0 +1,85 @@
+#include <doctest/doctest.h>
+
+#include <thread>
+#include <vector>
+
+#include "store/cache_table.hpp"
+#include "temp_dir.hpp"
+
+using namespace evalgate;
+
+namespace {
+
+CacheRow row(const std::string& key, const std::string& provider = "gpt",
+             const std::string& response = "{\"status\":200}")
+{
+  return CacheRow{key, provider, "m", "{\"v\":1}", response, ""};
+}
+
+} // namespace
+
+TEST_CASE("queued cache rows are readable after a flush and replace an entry with the same key")
+{
+  evalgate::testing::TempDir dir;
+  auto table = CacheTable::open(dir.file("runs.db"));
+  REQUIRE(table);
+  CHECK_FALSE((*table)->lookup("v1:a").has_value());
+  (*table)->put(row("v1:a"));
+  (*table)->put(row("v1:a", "gpt", "{\"status\":201}"));
+  REQUIRE((*table)->flush());
+  CHECK((*table)->lookup("v1:a") == std::optional<std::string>("{\"status\":201}"));
+  CHECK((*table)->read_errors() == 0);
+}
+
+TEST_CASE("puts and lookups from many threads at once all land")
+{
+  evalgate::testing::TempDir dir;
+  auto table = CacheTable::open(dir.file("runs.db"));
+  REQUIRE(table);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        (*table)->put(row("v1:" + std::to_string(t) + "-" + std::to_string(i)));
+        (void)(*table)->lookup("v1:0-0");
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  auto stats = (*table)->stats();
+  REQUIRE(stats);
+  CHECK(stats->entries == 200);
+}
+
+TEST_CASE("cache stats count entries per provider and model; clear empties the table; rows come in key order")
+{
+  evalgate::testing::TempDir dir;
+  const std::string db = dir.file("runs.db");
+  {
+    auto table = CacheTable::open(db);
+    REQUIRE(table);
+    REQUIRE((*table)->upsert({row("v1:c", "judge"), row("v1:a"), row("v1:b")}));
+  }
+  auto table = CacheTable::open(db); // rows survive reopening: they live in the run database
+  REQUIRE(table);
+  auto stats = (*table)->stats();
+  REQUIRE(stats);
+  CHECK(stats->entries == 3);
+  REQUIRE(stats->by_model.size() == 2);
+  CHECK(stats->by_model[0].provider == "gpt");
+  CHECK(stats->by_model[0].entries == 2);
+  CHECK(stats->by_model[1].provider == "judge");
+  std::vector<std::string> keys;
+  REQUIRE((*table)->rows([&](const CacheRow& r) -> Result<void> {
+    keys.push_back(r.key);
+    CHECK_FALSE(r.created_at.empty());
+    return {};
+  }));
+  CHECK(keys == std::vector<std::string>{"v1:a", "v1:b", "v1:c"});
+  auto cleared = (*table)->clear();
+  REQUIRE(cleared);
+  CHECK(*cleared == 3);
+  CHECK((*table)->stats()->entries == 0);
+}
