@@ -68,6 +68,6 @@ TEST_CASE("a bad provider option value stops the run with the provider's locatio
   Harness h({}, shape);
   auto r = h.evalgate({"run", "--db", h.db(), "--no-progress"});
   CHECK(r.exit_code == 2);
-  CHECK(r.err.find("provider 'good': 'stream' must be true or false, got \"yes\"") != std::string::npos);
+  CHECK(r.err.find("provider 'good': stream must be true or false, got \"yes\"") != std::string::npos);
   CHECK(h.mock_stats()["requests"].get<int>() == 0);
 }

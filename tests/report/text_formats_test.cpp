@@ -58,7 +58,7 @@ TEST_CASE("the CSV report has one row per trial and metric, quoted per RFC 4180,
   CHECK(csv.find("20240501-abc123,v1/good,case-0,0,,250,100,20,0.001,contains,1,true,,,") != std::string::npos);
   CHECK(csv.find(",\"<script>alert(1)</script>\"\"><img src=x onerror=alert(2)> | =HYPERLINK(\"\"x\"\")") !=
         std::string::npos);
-  CHECK(csv.find("20240501-abc123,v1/bad,case-4,0,timeout,0,0,0,,,,,,,,") != std::string::npos);
+  CHECK(csv.find("20240501-abc123,v1/bad,case-4,0,timeout,0,0,0,0,,,,,,,") != std::string::npos);
 }
 
 TEST_CASE("report formats are chosen by name or by file extension")
