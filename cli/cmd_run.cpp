@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "baseline_source.hpp"
 #include "command.hpp"
 #include "engine/runner.hpp"
 #include "progress_printer.hpp"
@@ -31,6 +32,7 @@ struct RunFlags {
   std::uint64_t seed = 42;
   std::string out;
   std::string format = "table";
+  std::string baseline;
   bool no_progress = false;
 };
 
@@ -67,7 +69,18 @@ int execute(const RunFlags& flags)
     return report_error(suite.error());
   }
 
+  // Resolved before the run exists, so `latest` is the previous run.
+  std::optional<CaseTable> baseline;
+  if (!flags.baseline.empty()) {
+    auto loaded = load_baseline(flags.baseline, flags.db, flags.resume);
+    if (!loaded) {
+      return report_error(loaded.error());
+    }
+    baseline = std::move(loaded).value();
+  }
+
   RunOptions options;
+  options.baseline = baseline ? &*baseline : nullptr;
   options.db_path = flags.db;
   options.resume_run_id = flags.resume;
   options.concurrency = flags.concurrency;
@@ -121,6 +134,8 @@ Command run_command()
               ->capture_default_str();
             app.add_option("--out,-o", flags->out, "Also write the run to FILE (.json)");
             app.add_option("--format", flags->format, "stdout report: table or json")->capture_default_str();
+            app.add_option("--baseline", flags->baseline,
+                           "Baseline for max_drop gate rules: RUN_ID, latest, or a baseline FILE");
             app.add_flag("--no-progress", flags->no_progress, "No live progress line on stderr");
             return [flags] { return execute(*flags); };
           }};

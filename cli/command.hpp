@@ -28,6 +28,9 @@ Command runs_command();
 Command show_command();
 Command list_command();
 Command mock_provider_command();
+Command gate_command();
+Command compare_command();
+Command baseline_command();
 
 // DESIGN.md exit codes for an error that stopped a command.
 int exit_code_for(const Error& error);

@@ -9,6 +9,7 @@ const std::vector<Command>& commands()
   static const std::vector<Command> table{
     run_command(),   validate_command(), runs_command(),
     show_command(),  list_command(),     mock_provider_command(),
+    gate_command(),  compare_command(),  baseline_command(),
   };
   return table;
 }

@@ -12,6 +12,7 @@
 #include "core/result.hpp"
 #include "core/types.hpp"
 #include "engine/run_observer.hpp"
+#include "stats/case_values.hpp"
 
 namespace evalgate {
 
@@ -21,6 +22,7 @@ struct RunOptions {
   int concurrency = 0;         // 0 = the suite's
   std::uint64_t seed = 42;     // stored with the run
   const std::atomic<bool>* stop_requested = nullptr; // set by a signal handler: finish as interrupted
+  const CaseTable* baseline = nullptr; // for the gate's max_drop rules; not owned; nullptr = none
 };
 
 // What the run ended as; maps one to one onto DESIGN.md's exit codes.
