@@ -86,6 +86,11 @@ std::vector<double> bootstrap_means(const std::vector<double>& values, std::uint
   if (values.empty() || resamples <= 0) {
     return means;
   }
+  // Every resample of identical values has their mean: skip the draws (common for metrics where
+  // every case passed), which keeps reports of large runs fast.
+  if (std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); })) {
+    return std::vector<double>(static_cast<std::size_t>(resamples), values.front());
+  }
   std::mt19937_64 rng(seed);
   const double n = static_cast<double>(values.size());
   means.reserve(static_cast<std::size_t>(resamples));

@@ -96,6 +96,10 @@ TEST_CASE("the bootstrap is deterministic for a seed and moves with it")
   CHECK(a.high == b.high);
   CHECK((a.low != c.low || a.high != c.high));
   CHECK(bootstrap_means(values, 1, 2000).size() == 2000);
+  const Interval constant = bootstrap_mean_interval(std::vector<double>(50, 0.7), 1);
+  CHECK(constant.low == 0.7);
+  CHECK(constant.high == 0.7);
+  CHECK(bootstrap_means(std::vector<double>(50, 0.7), 1, 300).size() == 300);
 }
 
 TEST_CASE("the paired bootstrap p-value is 1 without differences and tiny for a consistent shift")
