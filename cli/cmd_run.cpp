@@ -3,6 +3,7 @@
 #include <iostream>
 #include <memory>
 
+#include "baseline_source.hpp"
 #include "command.hpp"
 #include "dry_run_output.hpp"
 #include "engine/dry_run.hpp"
@@ -33,6 +34,7 @@ struct RunFlags {
   std::uint64_t seed = 42;
   std::vector<std::string> out;
   std::string format = "table";
+  std::string baseline;
   bool no_progress = false;
   std::string shard;
   std::string cache = "read-write";
@@ -85,6 +87,16 @@ int execute(const RunFlags& flags)
     return 0;
   }
 
+  // Resolved before the run exists, so `latest` is the previous run.
+  std::optional<CaseTable> baseline;
+  if (!flags.baseline.empty()) {
+    auto loaded = load_baseline(flags.baseline, flags.db, flags.resume);
+    if (!loaded) {
+      return report_error(loaded.error());
+    }
+    baseline = std::move(loaded).value();
+  }
+
   RunOptions options;
   if (!flags.shard.empty()) {
     auto shard = parse_shard(flags.shard);
@@ -93,6 +105,7 @@ int execute(const RunFlags& flags)
     }
     options.shard = *shard;
   }
+  options.baseline = baseline ? &*baseline : nullptr;
   options.db_path = flags.db;
   options.resume_run_id = flags.resume;
   options.concurrency = flags.concurrency;
@@ -157,6 +170,8 @@ Command run_command()
                            ".txt (repeatable)");
             app.add_option("--format", flags->format, "stdout report: table, json, junit, markdown, html or csv")
               ->capture_default_str();
+            app.add_option("--baseline", flags->baseline,
+                           "Baseline for max_drop gate rules: RUN_ID, latest, or a baseline FILE");
             app.add_flag("--no-progress", flags->no_progress, "No live progress line on stderr");
             app.add_option("--shard", flags->shard,
                            "Run only shard I of N (cases k with k mod N = I-1); combine with evalgate merge");

@@ -32,6 +32,9 @@ Command list_command();
 Command mock_provider_command();
 Command judge_command();
 Command cache_command();
+Command gate_command();
+Command compare_command();
+Command baseline_command();
 
 // DESIGN.md exit codes for an error that stopped a command.
 int exit_code_for(const Error& error);

@@ -10,6 +10,7 @@ const std::vector<Command>& commands()
     run_command(),   validate_command(), runs_command(),          show_command(),
     export_command(), merge_command(),   list_command(),          mock_provider_command(),
     judge_command(),  cache_command(),
+    gate_command(),   compare_command(), baseline_command(),
   };
   return table;
 }

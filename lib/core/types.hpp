@@ -71,6 +71,14 @@ struct GateRule {
   std::optional<double> min_pass_rate;
   std::optional<double> max_error_rate;
   Location location;
+  // Added after `location` with initialisers so existing positional initialisers keep meaning.
+  // Against a baseline (docs/gate.md): fails when the mean drop exceeds max_drop AND the lower
+  // bound of the one-sided `confidence` paired-bootstrap interval of the drop is above 0.
+  std::optional<double> max_drop = std::nullopt;
+  double confidence = 0.95;
+  std::optional<double> max_flaky_rate = std::nullopt;     // flaky cases / cases of the metric
+  std::optional<double> max_p95_latency_ms = std::nullopt; // per candidate, ok trials; metric optional
+  std::optional<double> max_cost_usd = std::nullopt;       // per candidate total; unknown cost cannot pass
 };
 
 // One golden case: a dataset row. `vars` holds every field of the row (reserved ones included, so

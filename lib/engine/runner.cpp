@@ -291,7 +291,9 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   if (!run) {
     return fail(run.error());
   }
-  const GateVerdict gate = evaluate_gate(suite.gate, *run);
+  GateOptions gate_options;
+  gate_options.baseline = options.baseline;
+  const GateVerdict gate = evaluate_gate(suite.gate, *run, gate_options);
   if (auto saved = store.save_gate(info.id, gate.passed ? "pass" : "fail", gate.results); !saved) {
     return fail(saved.error());
   }

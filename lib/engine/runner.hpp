@@ -15,6 +15,7 @@
 #include "engine/run_observer.hpp"
 #include "engine/shard.hpp"
 #include "providers/response_cache.hpp"
+#include "stats/case_values.hpp"
 
 namespace evalgate {
 
@@ -28,6 +29,7 @@ struct RunOptions {
   CacheMode cache_mode = CacheMode::read_write; // response cache in the run database (docs/cache.md)
   std::string pricing_file;                      // --pricing: a user price file (docs/pricing.md)
   std::optional<double> max_cost_usd;            // stop admitting trials once known spend reaches it
+  const CaseTable* baseline = nullptr; // for the gate's max_drop rules; not owned; nullptr = none
 };
 
 // What the run ended as; maps one to one onto DESIGN.md's exit codes.

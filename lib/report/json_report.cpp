@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "report/report.hpp"
+#include "report/stats_report.hpp"
 #include "stats/summary.hpp"
 
 namespace evalgate {
@@ -155,6 +156,7 @@ void write_json_report(std::ostream& out, const RunData& run)
       {"run", run_json(run)},
       {"summary", summary_json(run)},
       {"gate", gate_json(run)},
+      {"stats", report_detail::stats_json(run)},
       {"trials", std::move(trials)},
   };
   // Model outputs are arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of throwing.

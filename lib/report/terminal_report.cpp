@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "report/report.hpp"
+#include "report/stats_report.hpp"
 #include "report/text_table.hpp"
 #include "stats/summary.hpp"
 
@@ -242,6 +243,7 @@ void write_terminal_report(std::ostream& out, const RunData& run, const Terminal
                            : std::string());
     }
   }
+  report_detail::write_stat_lines(out, run);
   write_errors(out, run);
   write_gate(out, run, options.color);
   if (options.db_path.empty()) {

@@ -1,5 +1,7 @@
 #include "stats/summary.hpp"
 
+#include "stats/gate_checks.hpp"
+
 #include <algorithm>
 #include <optional>
 
@@ -25,6 +27,10 @@ std::vector<Check> checks_of(const GateRule& rule)
       {"min_mean", "mean", Direction::at_least, rule.min_mean},
       {"min_pass_rate", "pass rate", Direction::at_least, rule.min_pass_rate},
       {"max_error_rate", "error rate", Direction::at_most, rule.max_error_rate},
+      {"max_drop", "drop", Direction::at_most, rule.max_drop},
+      {"max_flaky_rate", "flaky rate", Direction::at_most, rule.max_flaky_rate},
+      {"max_p95_latency_ms", "p95 latency", Direction::at_most, rule.max_p95_latency_ms},
+      {"max_cost_usd", "cost", Direction::at_most, rule.max_cost_usd},
   };
   for (const Check& check : all) {
     if (check.limit) {
@@ -146,12 +152,19 @@ std::string join(const std::vector<std::string>& items)
 
 GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run)
 {
+  return evaluate_gate(rules, run, GateOptions{});
+}
+
+GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run, const GateOptions& options)
+{
   GateVerdict verdict;
   if (rules.empty()) {
     return verdict;
   }
   const std::vector<std::string> candidates = candidate_order(run);
   const std::vector<MetricSummary> summaries = summarize_metrics(run);
+  const CaseTable current = case_table(run);
+  const stats_detail::GateInputs inputs{run, current, options};
 
   for (const GateRule& rule : rules) {
     const std::vector<Check> checks = checks_of(rule);
@@ -160,8 +173,9 @@ GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run
       // A typo in a rule's candidate must fail loudly, not gate nothing.
       for (const Check& check : checks) {
         GateResult result = base_result(rule, rule.candidate, check);
-        result.message = fmt::format("{} {}: candidate '{}' is not in this run (candidates: {})",
-                                     rule.metric, check.label, rule.candidate, join(candidates));
+        result.message = fmt::format("{}{}: candidate '{}' is not in this run (candidates: {})",
+                                     rule.metric.empty() ? "" : rule.metric + " ", check.label,
+                                     rule.candidate, join(candidates));
         verdict.results.push_back(std::move(result));
       }
       continue;
@@ -176,7 +190,18 @@ GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run
       const MetricSummary* summary = find_summary(summaries, candidate_id, rule.metric);
       const CandidateCounts counts = counts_for(run, candidate_id);
       for (const Check& check : checks) {
-        verdict.results.push_back(judge(rule, candidate_id, check, summary, counts));
+        const std::string_view key = check.key;
+        if (key == "max_drop") {
+          verdict.results.push_back(stats_detail::check_max_drop(rule, candidate_id, inputs));
+        } else if (key == "max_flaky_rate") {
+          verdict.results.push_back(stats_detail::check_max_flaky_rate(rule, candidate_id, inputs));
+        } else if (key == "max_p95_latency_ms") {
+          verdict.results.push_back(stats_detail::check_max_p95_latency(rule, candidate_id, inputs));
+        } else if (key == "max_cost_usd") {
+          verdict.results.push_back(stats_detail::check_max_cost(rule, candidate_id, inputs));
+        } else {
+          verdict.results.push_back(judge(rule, candidate_id, check, summary, counts));
+        }
       }
     }
   }

@@ -7,6 +7,8 @@
 #include <vector>
 
 #include "core/types.hpp"
+#include "stats/case_values.hpp"
+#include "stats/intervals.hpp"
 
 namespace evalgate {
 
@@ -70,5 +72,15 @@ struct GateVerdict {
 //   "contains pass rate: candidate 'v9/x' is not in this run (candidates: v1/gpt, v1/bad)".
 // No rules → passed with no results.
 GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run);
+
+struct GateOptions {
+  const CaseTable* baseline = nullptr; // for max_drop; not owned; nullptr = none given
+  int resamples = k_default_resamples; // bootstrap resamples for max_drop (seed: run.info.seed)
+};
+
+// As above, plus the checks of stats/gate_checks.hpp after max_error_rate, in the order
+// max_drop, max_flaky_rate, max_p95_latency_ms, max_cost_usd (definitions and messages in
+// docs/gate.md). max_drop without a baseline, or with no case shared with it, fails and says why.
+GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run, const GateOptions& options);
 
 } // namespace evalgate

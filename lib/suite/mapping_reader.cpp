@@ -135,4 +135,17 @@ Result<std::optional<double>> MappingReader::unit_number(std::string_view key) c
   return std::optional<double>(typed.get<double>());
 }
 
+Result<std::optional<double>> MappingReader::non_negative_number(std::string_view key) const
+{
+  if (!has(key)) {
+    return std::optional<double>();
+  }
+  const YAML::Node node = value(key);
+  const Json typed = node.IsScalar() ? plain_scalar_to_json(node.Scalar()) : Json();
+  if (!typed.is_number() || !std::isfinite(typed.get<double>()) || typed.get<double>() < 0) {
+    return wrong_type(key, "a number >= 0");
+  }
+  return std::optional<double>(typed.get<double>());
+}
+
 } // namespace evalgate::suite_detail

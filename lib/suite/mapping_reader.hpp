@@ -39,6 +39,8 @@ public:
   Result<std::optional<long>> integer(std::string_view key, long min) const;
   // A number in [0, 1].
   Result<std::optional<double>> unit_number(std::string_view key) const;
+  // A finite number ≥ 0 (latencies, amounts of money).
+  Result<std::optional<double>> non_negative_number(std::string_view key) const;
 
   // A config error at `where` (helper for callers).
   Unexpected error(std::string message, Location where) const;

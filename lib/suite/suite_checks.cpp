@@ -54,7 +54,45 @@ Result<void> check_gate_numbers(const MappingReader& reader, GateRule& rule)
     }
     *out = *value;
   }
+  for (auto [key, out] : {std::pair<const char*, std::optional<double>*>{"max_drop", &rule.max_drop},
+                          {"max_flaky_rate", &rule.max_flaky_rate}}) {
+    auto value = reader.unit_number(key);
+    if (!value) {
+      return fail(value.error());
+    }
+    *out = *value;
+  }
+  for (auto [key, out] :
+       {std::pair<const char*, std::optional<double>*>{"max_p95_latency_ms", &rule.max_p95_latency_ms},
+        {"max_cost_usd", &rule.max_cost_usd}}) {
+    auto value = reader.non_negative_number(key);
+    if (!value) {
+      return fail(value.error());
+    }
+    *out = *value;
+  }
+  auto confidence = reader.unit_number("confidence");
+  if (!confidence) {
+    return fail(confidence.error());
+  }
+  if (*confidence) {
+    if (**confidence <= 0 || **confidence >= 1) {
+      return reader.error("'confidence' must be a number strictly between 0 and 1, got " +
+                              reader.value("confidence").Scalar(),
+                          reader.value_location("confidence"));
+    }
+    if (!rule.max_drop) {
+      return reader.error("'confidence' applies to max_drop; this rule has no max_drop",
+                          reader.key_location("confidence"));
+    }
+    rule.confidence = **confidence;
+  }
   return {};
+}
+
+bool has_metric_check(const GateRule& rule)
+{
+  return rule.min_mean || rule.min_pass_rate || rule.max_error_rate || rule.max_drop || rule.max_flaky_rate;
 }
 
 // A secret-looking params key: one of its words (split on '_', '-', '.', and camelCase) is a
@@ -103,7 +141,9 @@ Result<std::vector<GateRule>> parse_gate(const SuiteFile& file, const YAML::Node
 {
   if (!node.IsSequence()) {
     return fail(ErrorCategory::config,
-                "'gate' must be a list of {metric, min_mean | min_pass_rate | max_error_rate}, got " + describe(node),
+                "'gate' must be a list of {metric, min_mean | min_pass_rate | max_error_rate | max_drop | "
+                "...}, got " +
+                    describe(node),
                 node_location(file.display, node));
   }
   const std::vector<std::string> metrics = metric_names(suite);
@@ -113,8 +153,10 @@ Result<std::vector<GateRule>> parse_gate(const SuiteFile& file, const YAML::Node
   }
   std::vector<GateRule> rules;
   for (const auto& item : node) {
-    auto reader = MappingReader::open(file.display, item, "each gate rule",
-                                      {"candidate", "max_error_rate", "metric", "min_mean", "min_pass_rate"});
+    auto reader =
+        MappingReader::open(file.display, item, "each gate rule",
+                            {"candidate", "confidence", "max_cost_usd", "max_drop", "max_error_rate",
+                             "max_flaky_rate", "max_p95_latency_ms", "metric", "min_mean", "min_pass_rate"});
     if (!reader) {
       return fail(reader.error());
     }
@@ -123,6 +165,28 @@ Result<std::vector<GateRule>> parse_gate(const SuiteFile& file, const YAML::Node
     auto metric = reader->string("metric");
     if (!metric) {
       return fail(metric.error());
+    }
+    if (auto ok = check_gate_numbers(*reader, rule); !ok) {
+      return fail(ok.error());
+    }
+    // Latency and cost are per candidate: a rule with only those checks needs no metric.
+    if (!*metric && !has_metric_check(rule) && (rule.max_p95_latency_ms || rule.max_cost_usd)) {
+      if (auto candidate = reader->string("candidate"); !candidate) {
+        return fail(candidate.error());
+      } else if (*candidate) {
+        rule.candidate = **candidate;
+      }
+      if (!rule.candidate.empty() &&
+          std::find(candidates.begin(), candidates.end(), rule.candidate) == candidates.end()) {
+        std::string message = "gate candidate '" + rule.candidate + "' is not a candidate of this suite";
+        if (auto guess = nearest(rule.candidate, candidates)) {
+          message += ", did you mean '" + *guess + "'?";
+        }
+        return reader->error(message + " candidates: " + join(candidates),
+                             reader->value_location("candidate"));
+      }
+      rules.push_back(std::move(rule));
+      continue;
     }
     if (!*metric) {
       return reader->error("each gate rule needs 'metric' (an evaluator's name, else its type)", rule.location);
@@ -151,13 +215,12 @@ Result<std::vector<GateRule>> parse_gate(const SuiteFile& file, const YAML::Node
         return reader->error(std::move(message), reader->value_location("candidate"));
       }
     }
-    if (auto ok = check_gate_numbers(*reader, rule); !ok) {
-      return fail(ok.error());
-    }
-    if (!rule.min_mean && !rule.min_pass_rate && !rule.max_error_rate) {
-      return reader->error("gate rule for '" + rule.metric +
-                             "' has no check; give at least one of min_mean, min_pass_rate, max_error_rate",
-                           rule.location);
+    if (!has_metric_check(rule) && !rule.max_p95_latency_ms && !rule.max_cost_usd) {
+      return reader->error(
+          "gate rule for '" + rule.metric +
+              "' has no check; give at least one of min_mean, min_pass_rate, max_error_rate, "
+              "max_drop, max_flaky_rate, max_p95_latency_ms, max_cost_usd",
+          rule.location);
     }
     rules.push_back(std::move(rule));
   }

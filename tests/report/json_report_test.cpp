@@ -35,7 +35,7 @@ TEST_CASE("the JSON report has run, summary, gate and trials in that order")
   CHECK(top("summary") < top("gate"));
   CHECK(top("gate") < top("trials"));
   const Json doc = Json::parse(text);
-  CHECK(doc.size() == 4);
+  CHECK(doc.size() == 5);
 }
 
 TEST_CASE("the JSON report's run object carries the run's info")

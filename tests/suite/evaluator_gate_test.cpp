@@ -110,13 +110,17 @@ TEST_CASE("a gate candidate must be one of the suite's candidates")
 TEST_CASE("a gate rule needs at least one check with numbers in [0,1]")
 {
   CHECK(load_error(base_suite("gate:\n  - metric: contains\n")) ==
-        "evalgate.yaml:15:5: gate rule for 'contains' has no check; give at least one of min_mean, min_pass_rate, "
-        "max_error_rate");
+        "evalgate.yaml:15:5: gate rule for 'contains' has no check; give at least one of min_mean, "
+        "min_pass_rate, "
+        "max_error_rate, max_drop, max_flaky_rate, max_p95_latency_ms, max_cost_usd");
   CHECK(load_error(base_suite("gate:\n  - {metric: contains, min_mean: 80}\n")) ==
         "evalgate.yaml:15:34: 'min_mean' must be a number between 0 and 1, got '80'");
   CHECK(load_error(base_suite("gate:\n  - {metric: contains, min_pas_rate: 0.9}\n")) ==
-        "evalgate.yaml:15:24: unknown key 'min_pas_rate', did you mean 'min_pass_rate'? expected one of: candidate, "
-        "max_error_rate, metric, min_mean, min_pass_rate");
+        "evalgate.yaml:15:24: unknown key 'min_pas_rate', did you mean 'min_pass_rate'? expected one of: "
+        "candidate, "
+        "confidence, max_cost_usd, max_drop, max_error_rate, max_flaky_rate, max_p95_latency_ms, metric, "
+        "min_mean, "
+        "min_pass_rate");
 }
 
 TEST_CASE("gate rules keep every check")
@@ -151,4 +155,34 @@ TEST_CASE("a dataset that cannot be read is a data error naming the path as writ
   std::string suite_text = base_suite();
   suite_text.replace(suite_text.find("  - golden.jsonl\n"), 17, "  - datasets/x.jsonl\n");
   CHECK(load_error(suite_text) == "datasets/x.jsonl: cannot open: No such file or directory");
+}
+
+TEST_CASE("gate rules read max_drop with confidence, max_flaky_rate, latency and cost limits")
+{
+  ScratchDir dir;
+  auto suite =
+      load_text(dir, base_suite("gate:\n  - {metric: contains, max_drop: 0.05, confidence: 0.9, "
+                                "max_flaky_rate: 0.1}\n"
+                                "  - {max_p95_latency_ms: 1500, max_cost_usd: 2.5, candidate: v1/gpt}\n"));
+  REQUIRE(suite);
+  REQUIRE(suite->gate.size() == 2);
+  CHECK(suite->gate[0].max_drop == 0.05);
+  CHECK(suite->gate[0].confidence == 0.9);
+  CHECK(suite->gate[0].max_flaky_rate == 0.1);
+  CHECK(suite->gate[1].metric.empty());
+  CHECK(suite->gate[1].candidate == "v1/gpt");
+  CHECK(suite->gate[1].max_p95_latency_ms == 1500);
+  CHECK(suite->gate[1].max_cost_usd == 2.5);
+}
+
+TEST_CASE("gate confidence must lie strictly between 0 and 1 and needs max_drop; limits must be >= 0")
+{
+  CHECK(load_error(base_suite("gate:\n  - {metric: contains, max_drop: 0.1, confidence: 1}\n")) ==
+        "evalgate.yaml:15:51: 'confidence' must be a number strictly between 0 and 1, got 1");
+  CHECK(load_error(base_suite("gate:\n  - {metric: contains, min_mean: 0.1, confidence: 0.9}\n")) ==
+        "evalgate.yaml:15:39: 'confidence' applies to max_drop; this rule has no max_drop");
+  CHECK(load_error(base_suite("gate:\n  - {max_cost_usd: -1}\n")) ==
+        "evalgate.yaml:15:20: 'max_cost_usd' must be a number >= 0, got '-1'");
+  CHECK(load_error(base_suite("gate:\n  - {metric: contains, max_drop: 2}\n")) ==
+        "evalgate.yaml:15:34: 'max_drop' must be a number between 0 and 1, got '2'");
 }

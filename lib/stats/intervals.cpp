@@ -1,0 +1,154 @@
+#include "stats/intervals.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+namespace evalgate {
+
+namespace {
+
+// Inverse standard-normal CDF (Acklam's rational approximation refined by one Halley step;
+// relative error below 1e-15), so no distribution library is needed.
+double normal_quantile(double p)
+{
+  static const double a[] = {-3.969683028665376e+01, 2.209460984245205e+02,  -2.759285104469687e+02,
+                             1.383577518672690e+02,  -3.066479806614716e+01, 2.506628277459239e+00};
+  static const double b[] = {-5.447609879822406e+01, 1.615858368580409e+02, -1.556989798598866e+02,
+                             6.680131188771972e+01, -1.328068155288572e+01};
+  static const double c[] = {-7.784894002430293e-03, -3.223964580411365e-01, -2.400758277161838e+00,
+                             -2.549732539343734e+00, 4.374664141464968e+00,  2.938163982698783e+00};
+  static const double d[] = {7.784695709041462e-03, 3.224671290700398e-01, 2.445134137142996e+00,
+                             3.754408661907416e+00};
+  const double low = 0.02425;
+  double x = 0;
+  if (p < low) {
+    const double q = std::sqrt(-2 * std::log(p));
+    x = (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  } else if (p <= 1 - low) {
+    const double q = p - 0.5;
+    const double r = q * q;
+    x = (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q /
+        (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
+  } else {
+    const double q = std::sqrt(-2 * std::log(1 - p));
+    x = -(((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) /
+        ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+  }
+  const double e = 0.5 * std::erfc(-x / std::sqrt(2.0)) - p;
+  const double u = e * std::sqrt(2 * M_PI) * std::exp(x * x / 2);
+  return x - u / (1 + x * u / 2);
+}
+
+double sorted_quantile(const std::vector<double>& sorted, double q)
+{
+  if (sorted.empty()) {
+    return 0;
+  }
+  const double position = std::clamp(q, 0.0, 1.0) * static_cast<double>(sorted.size() - 1);
+  const auto lower = static_cast<std::size_t>(std::floor(position));
+  const std::size_t upper = std::min(lower + 1, sorted.size() - 1);
+  const double fraction = position - static_cast<double>(lower);
+  return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction;
+}
+
+} // namespace
+
+double normal_two_sided_z(double confidence)
+{
+  return normal_quantile(0.5 + confidence / 2);
+}
+
+Interval wilson_interval(std::int64_t successes, std::int64_t n, double confidence)
+{
+  if (n <= 0) {
+    return {0, 1};
+  }
+  const double z = normal_two_sided_z(confidence);
+  const double nn = static_cast<double>(n);
+  const double p = static_cast<double>(successes) / nn;
+  const double z2 = z * z;
+  const double centre = (p + z2 / (2 * nn)) / (1 + z2 / nn);
+  const double half = z / (1 + z2 / nn) * std::sqrt(p * (1 - p) / nn + z2 / (4 * nn * nn));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+double quantile(std::vector<double> values, double q)
+{
+  std::sort(values.begin(), values.end());
+  return sorted_quantile(values, q);
+}
+
+std::vector<double> bootstrap_means(const std::vector<double>& values, std::uint64_t seed, int resamples)
+{
+  std::vector<double> means;
+  if (values.empty() || resamples <= 0) {
+    return means;
+  }
+  // Every resample of identical values has their mean: skip the draws (common for metrics where
+  // every case passed), which keeps reports of large runs fast.
+  if (std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); })) {
+    return std::vector<double>(static_cast<std::size_t>(resamples), values.front());
+  }
+  std::mt19937_64 rng(seed);
+  const double n = static_cast<double>(values.size());
+  means.reserve(static_cast<std::size_t>(resamples));
+  for (int r = 0; r < resamples; ++r) {
+    double sum = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      const double unit = static_cast<double>(rng() >> 11) * 0x1.0p-53; // [0, 1)
+      sum += values[static_cast<std::size_t>(unit * n)];
+    }
+    means.push_back(sum / n);
+  }
+  std::sort(means.begin(), means.end());
+  return means;
+}
+
+Interval bootstrap_mean_interval(const std::vector<double>& values, std::uint64_t seed, double confidence,
+                                 int resamples)
+{
+  if (values.empty()) {
+    return {0, 0};
+  }
+  const std::vector<double> means = bootstrap_means(values, seed, resamples);
+  const double tail = (1 - confidence) / 2;
+  return {sorted_quantile(means, tail), sorted_quantile(means, 1 - tail)};
+}
+
+double mcnemar_exact_p(std::int64_t b, std::int64_t c)
+{
+  const std::int64_t n = b + c;
+  if (n <= 0) {
+    return 1.0;
+  }
+  const std::int64_t k = std::min(b, c);
+  // Sum of C(n, i) / 2^n in log space: n may be in the thousands.
+  double tail = 0;
+  for (std::int64_t i = 0; i <= k; ++i) {
+    const double log_term =
+        std::lgamma(static_cast<double>(n) + 1) - std::lgamma(static_cast<double>(i) + 1) -
+        std::lgamma(static_cast<double>(n - i) + 1) - static_cast<double>(n) * std::log(2.0);
+    tail += std::exp(log_term);
+  }
+  return std::min(1.0, 2 * tail);
+}
+
+double bootstrap_p_value(const std::vector<double>& sorted_means)
+{
+  if (sorted_means.empty()) {
+    return 1.0;
+  }
+  std::size_t at_most_zero = 0;
+  std::size_t at_least_zero = 0;
+  for (double m : sorted_means) {
+    at_most_zero += m <= 0 ? 1 : 0;
+    at_least_zero += m >= 0 ? 1 : 0;
+  }
+  const double n = static_cast<double>(sorted_means.size());
+  const double share = static_cast<double>(std::min(at_most_zero, at_least_zero)) / n;
+  return std::min(1.0, 2 * share);
+}
+
+} // namespace evalgate

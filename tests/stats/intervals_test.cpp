@@ -1,0 +1,110 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <random>
+
+#include "stats/intervals.hpp"
+
+using namespace evalgate;
+
+TEST_CASE("Wilson intervals match Newcombe's (1998) published worked examples")
+{
+  // Newcombe, Statistics in Medicine 17:857-872, Table I, method 3 (score, no continuity correction).
+  struct Example {
+    std::int64_t x, n;
+    double low, high;
+  };
+  for (const Example& e : {Example{81, 263, 0.2553, 0.3662}, Example{15, 148, 0.0624, 0.1605},
+                           Example{0, 20, 0.0, 0.1611}, Example{1, 29, 0.0061, 0.1718}}) {
+    CAPTURE(e.x);
+    CAPTURE(e.n);
+    const Interval ci = wilson_interval(e.x, e.n);
+    CHECK(ci.low == doctest::Approx(e.low).epsilon(0.0005));
+    CHECK(ci.high == doctest::Approx(e.high).epsilon(0.0005));
+  }
+}
+
+TEST_CASE("a Wilson interval of no trials is the whole unit range")
+{
+  const Interval ci = wilson_interval(0, 0);
+  CHECK(ci.low == 0);
+  CHECK(ci.high == 1);
+}
+
+TEST_CASE("the two-sided normal quantile is the textbook 1.96 at 95% and 2.576 at 99%")
+{
+  CHECK(normal_two_sided_z(0.95) == doctest::Approx(1.959964).epsilon(1e-6));
+  CHECK(normal_two_sided_z(0.99) == doctest::Approx(2.575829).epsilon(1e-6));
+  CHECK(normal_two_sided_z(0.90) == doctest::Approx(1.644854).epsilon(1e-6));
+}
+
+TEST_CASE("quantiles interpolate linearly between order statistics like numpy's default")
+{
+  const std::vector<double> one_to_ten = {10, 9, 8, 7, 6, 5, 4, 3, 2, 1};
+  CHECK(quantile(one_to_ten, 0.5) == doctest::Approx(5.5));
+  CHECK(quantile(one_to_ten, 0.95) == doctest::Approx(9.55));
+  CHECK(quantile(one_to_ten, 0.99) == doctest::Approx(9.91));
+  CHECK(quantile(one_to_ten, 0.0) == 1);
+  CHECK(quantile(one_to_ten, 1.0) == 10);
+  CHECK(quantile({}, 0.5) == 0);
+  CHECK(quantile({7}, 0.95) == 7);
+}
+
+TEST_CASE("McNemar's exact test matches the published airway example (b=1, c=7, p=0.070)")
+{
+  // Fagerland, Lydersen & Laake, BMC Med Res Methodol 13:91 (2013): exact conditional p = 0.070.
+  CHECK(mcnemar_exact_p(1, 7) == doctest::Approx(0.0703125));
+  CHECK(mcnemar_exact_p(7, 1) == doctest::Approx(0.0703125));
+  CHECK(mcnemar_exact_p(0, 0) == 1.0);
+  CHECK(mcnemar_exact_p(5, 5) == 1.0);
+  CHECK(mcnemar_exact_p(0, 10) == doctest::Approx(2.0 / 1024));
+  // Large counts stay finite (log-space sum).
+  CHECK(mcnemar_exact_p(400, 600) < 1e-9);
+}
+
+TEST_CASE("the bootstrap interval of a mean on normal data is within 10% of the analytical interval")
+{
+  std::mt19937_64 rng(7);
+  std::normal_distribution<double> normal(0.6, 0.15);
+  std::vector<double> values;
+  for (int i = 0; i < 400; ++i) {
+    values.push_back(normal(rng));
+  }
+  double mean = 0;
+  for (double v : values) {
+    mean += v;
+  }
+  mean /= static_cast<double>(values.size());
+  double squares = 0;
+  for (double v : values) {
+    squares += (v - mean) * (v - mean);
+  }
+  const double se = std::sqrt(squares / static_cast<double>(values.size() - 1)) / std::sqrt(400.0);
+  const double half = 1.959964 * se;
+  const Interval ci = bootstrap_mean_interval(values, 42, 0.95, 4000);
+  CHECK(std::fabs(ci.low - (mean - half)) < 0.1 * half);
+  CHECK(std::fabs(ci.high - (mean + half)) < 0.1 * half);
+}
+
+TEST_CASE("the bootstrap is deterministic for a seed and moves with it")
+{
+  const std::vector<double> values = {0.1, 0.9, 0.4, 0.7, 0.3, 0.8, 0.5};
+  const Interval a = bootstrap_mean_interval(values, 1);
+  const Interval b = bootstrap_mean_interval(values, 1);
+  const Interval c = bootstrap_mean_interval(values, 2);
+  CHECK(a.low == b.low);
+  CHECK(a.high == b.high);
+  CHECK((a.low != c.low || a.high != c.high));
+  CHECK(bootstrap_means(values, 1, 2000).size() == 2000);
+  const Interval constant = bootstrap_mean_interval(std::vector<double>(50, 0.7), 1);
+  CHECK(constant.low == 0.7);
+  CHECK(constant.high == 0.7);
+  CHECK(bootstrap_means(std::vector<double>(50, 0.7), 1, 300).size() == 300);
+}
+
+TEST_CASE("the paired bootstrap p-value is 1 without differences and tiny for a consistent shift")
+{
+  CHECK(bootstrap_p_value(bootstrap_means(std::vector<double>(20, 0.0), 3)) == 1.0);
+  CHECK(bootstrap_p_value(bootstrap_means(std::vector<double>(20, 0.1), 3)) == 0.0);
+  CHECK(bootstrap_p_value({}) == 1.0);
+}
