@@ -8,7 +8,7 @@ out=$2
 escape() { sed -e 's/\\/\\e/g' -e 's/^\./\\\&./' -e "s/^'/\\\\\&'/" -e 's/^-/\\-/'; }
 
 version=$("$bin" --version 2>/dev/null | head -n1 || echo unknown)
-subcommands=$("$bin" --help | awk '/^SUBCOMMANDS:/ {on=1; next} on && /^  [a-z]/ {print $1}')
+subcommands=$("$bin" --help | awk '/^Subcommands:/ {on=1; next} on && /^$/ {on=0} on && /^  [a-z]/ {print $1}')
 
 {
   echo ".TH EVALGATE 1 \"\" \"evalgate ${version##* }\" \"User Commands\""
@@ -19,12 +19,12 @@ subcommands=$("$bin" --help | awk '/^SUBCOMMANDS:/ {on=1; next} on && /^  [a-z]/
   echo "\\fISUBCOMMAND\\fR [\\fIOPTIONS\\fR]"
   echo ".SH DESCRIPTION"
   echo ".nf"
-  "$bin" --help | escape
+  "$bin" --help | sed "s|$bin|evalgate|g" | escape
   echo ".fi"
   for sub in $subcommands; do
     echo ".SH \"evalgate $sub\""
     echo ".nf"
-    "$bin" "$sub" --help | escape
+    "$bin" "$sub" --help | sed "s|$bin|evalgate|g" | escape
     echo ".fi"
   done
   echo ".SH EXIT STATUS"
