@@ -62,6 +62,9 @@ int execute(const GateFlags& flags)
     return report_error(regated.error());
   }
   write_run(std::cout, *regated, *format, flags.db);
+  if (auto published = publish_to_ci(*regated); !published) {
+    return report_error(published.error());
+  }
   return verdict.passed ? 0 : 1;
 }
 
@@ -78,7 +81,8 @@ Command gate_command()
             app.add_option(
                 "--baseline", flags->baseline,
                 "Baseline for max_drop rules: RUN_ID, latest (the run before), or a baseline FILE");
-            app.add_option("--format", flags->format, "table or json")->capture_default_str();
+            app.add_option("--format", flags->format, "table, json, junit, markdown, html or csv")
+              ->capture_default_str();
             return [flags] { return execute(*flags); };
           }};
 }
