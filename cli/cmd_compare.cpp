@@ -21,9 +21,9 @@ struct CompareFlags {
 
 int execute(const CompareFlags& flags)
 {
-  if (flags.format != "table" && flags.format != "markdown" && flags.format != "json") {
+  if (flags.format != "table" && flags.format != "markdown" && flags.format != "json" && flags.format != "html") {
     return report_error(make_error(ErrorCategory::usage, "--format '" + flags.format +
-                                                             "': expected one of: table, markdown, json"));
+                                                             "': expected one of: table, markdown, json, html"));
   }
   if (flags.runs.empty() || flags.runs.size() > 2 || (flags.runs.size() == 1 && flags.candidates.empty())) {
     return report_error(
@@ -56,6 +56,8 @@ int execute(const CompareFlags& flags)
     write_compare_markdown(out, *comparison);
   } else if (flags.format == "json") {
     write_compare_json(out, *comparison);
+  } else if (flags.format == "html") {
+    write_compare_html(out, *comparison);
   } else {
     write_compare_table(out, *comparison);
   }
@@ -76,7 +78,7 @@ Command compare_command()
                            "Compare candidate X (in A) with Y (in B, or in A)")
                 ->expected(2);
             app.add_option("--db", flags->db, "SQLite database for runs")->capture_default_str();
-            app.add_option("--format", flags->format, "table, markdown or json")->capture_default_str();
+            app.add_option("--format", flags->format, "table, markdown, json or html")->capture_default_str();
             app.add_option("--top", flags->top, "Most regressed and most improved cases to list per metric")
                 ->capture_default_str();
             app.add_option("--out,-o", flags->out, "Write to FILE instead of stdout");

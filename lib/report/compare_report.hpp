@@ -16,5 +16,7 @@ namespace evalgate {
 void write_compare_table(std::ostream& out, const RunComparison& comparison);
 void write_compare_markdown(std::ostream& out, const RunComparison& comparison);
 void write_compare_json(std::ostream& out, const RunComparison& comparison);
+// One self-contained HTML page with the Markdown form's content; all text escaped, no script.
+void write_compare_html(std::ostream& out, const RunComparison& comparison);
 
 } // namespace evalgate

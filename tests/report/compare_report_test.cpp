@@ -95,3 +95,17 @@ TEST_CASE("the terminal report lists flaky cases and intervals when repeats disa
       text.find("flaky cases (pass/fail differs across repeats):\n  v1/good contains: 1 of 5 cases (20.0%): "
                 "wobbly\n") != std::string::npos);
 }
+
+TEST_CASE("the HTML comparison is one page without scripts, and model text stays text")
+{
+  std::ostringstream out;
+  write_compare_html(out, comparison());
+  const std::string html = out.str();
+  CHECK(html.rfind("<!DOCTYPE html>", 0) == 0);
+  CHECK(html.find("<script") == std::string::npos);
+  CHECK(html.find("&lt;script&gt;x&lt;/script&gt; | `y`") != std::string::npos);
+  CHECK(html.find("expected &#39;x&#39; | got &lt;b&gt;") != std::string::npos);
+  CHECK(html.find("<h4>Most regressed (m)</h4>") != std::string::npos);
+  CHECK(html.find("<td>c1</td><td class=\"num\">1.000</td><td class=\"num\">0.000</td>") != std::string::npos);
+  CHECK(html.find("src=\"http") == std::string::npos);
+}
