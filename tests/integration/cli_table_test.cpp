@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "process.hpp"
@@ -63,4 +64,18 @@ TEST_CASE("list prints the evaluator and provider tables with a doc line per row
   CHECK(providers.out.find("openai ") != std::string::npos);
   CHECK(providers.out.find("field ") != std::string::npos);
   CHECK(run_process({EVALGATE_BIN, "list", "nonsense"}).exit_code == 2);
+}
+
+TEST_CASE("list starts every doc line in the same column, however long the longest name is")
+{
+  for (const char* what : {"evaluators", "providers"}) {
+    auto listed = run_process({EVALGATE_BIN, "list", what});
+    REQUIRE(listed.exit_code == 0);
+    std::istringstream lines(listed.out);
+    std::set<std::size_t> doc_columns;
+    for (std::string line; std::getline(lines, line);) {
+      doc_columns.insert(line.find_first_not_of(' ', line.find(' ')));
+    }
+    CHECK(doc_columns.size() == 1);
+  }
 }
