@@ -42,16 +42,16 @@ Result<void> SpecReader::allow_keys(std::initializer_list<std::string_view> keys
     return {};
   }
   if (!m_spec.config.is_object()) {
-    return error(fmt::format("evaluator '{}' must be a mapping, got {}", m_type,
-                             json_type_name(m_spec.config)));
+    return error(
+        fmt::format("evaluator '{}' must be a mapping, got {}", m_type, json_type_name(m_spec.config)));
   }
   std::vector<std::string_view> allowed = k_common_keys;
   allowed.insert(allowed.end(), keys.begin(), keys.end());
   std::sort(allowed.begin(), allowed.end());
   for (const auto& item : m_spec.config.items()) {
     if (std::find(allowed.begin(), allowed.end(), item.key()) == allowed.end()) {
-      return error(fmt::format("unknown key '{}' in evaluator '{}'; expected one of: {}", item.key(),
-                               m_type, fmt::join(allowed, ", ")));
+      return error(fmt::format("unknown key '{}' in evaluator '{}'; expected one of: {}", item.key(), m_type,
+                               fmt::join(allowed, ", ")));
     }
   }
   if (const Json* name = find("name"); name != nullptr && !name->is_string()) {
@@ -87,6 +87,22 @@ Result<double> SpecReader::number_of(std::string_view key, const Json& value) co
     return key_error(key, "must be a finite number");
   }
   return number;
+}
+
+Result<double> SpecReader::required_limit(std::string_view key, std::string_view what) const
+{
+  auto value = require(key, what);
+  if (!value) {
+    return fail(value.error());
+  }
+  auto limit = number_of(key, **value);
+  if (!limit) {
+    return fail(limit.error());
+  }
+  if (*limit < 0) {
+    return key_error(key, "must be >= 0, got " + (*value)->dump());
+  }
+  return *limit;
 }
 
 Result<long> SpecReader::whole_number_of(std::string_view key, const Json& value) const

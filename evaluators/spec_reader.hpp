@@ -34,6 +34,10 @@ public:
   Result<double> number_of(std::string_view key, const Json& value) const;
   Result<long> whole_number_of(std::string_view key, const Json& value) const;
 
+  // A required number >= 0 (a cost or latency bound): "needs 'key' (what)", a type error, or
+  // "must be >= 0, got -1".
+  Result<double> required_limit(std::string_view key, std::string_view what) const;
+
   // `threshold` in [0,1], or `fallback` when absent.
   Result<double> threshold(double fallback = 1.0) const;
 

@@ -47,16 +47,9 @@ Result<EvaluatorPtr> make_max_cost(const EvaluatorSpec& spec)
   if (auto ok = reader.allow_keys({"value"}); !ok) {
     return fail(ok.error());
   }
-  auto value = reader.require("value", "the cost limit in US dollars");
-  if (!value) {
-    return fail(value.error());
-  }
-  auto limit = reader.number_of("value", **value);
+  auto limit = reader.required_limit("value", "the cost limit in US dollars");
   if (!limit) {
     return fail(limit.error());
-  }
-  if (*limit < 0) {
-    return reader.key_error("value", "must be >= 0, got " + (*value)->dump());
   }
   auto threshold = reader.threshold();
   if (!threshold) {

@@ -4,6 +4,7 @@
 // variant (ragas: generated questions vs the real one) lives in evaluators/embedding.
 #include "evaluators/judge/judge.hpp"
 #include "evaluators/judge/judge_base.hpp"
+#include "evaluators/judge/statement_verdicts.hpp"
 
 namespace evalgate {
 
@@ -22,40 +23,23 @@ public:
     if (!inputs) {
       return call.errored(inputs.error().message);
     }
-    auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) -> std::string {
-      auto it = v.find("statements");
-      if (it == v.end() || !it->is_array()) {
-        return "no 'statements' list";
-      }
-      for (const auto& item : *it) {
-        if (!item.is_object() || !choice_field(item, "verdict", k_verdicts)) {
-          return "a statement without a yes/no/idk verdict";
-        }
-      }
-      return "";
+    auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) {
+      return check_statements(
+          v, [](const Json& item) { return choice_field(item, "verdict", k_verdicts).has_value(); },
+          "a statement without a yes/no/idk verdict");
     });
     if (!verdict) {
       return call.errored(verdict.error().message);
     }
     const Json& statements = (*verdict)["statements"];
-    std::vector<std::string> irrelevant;
-    for (const auto& item : statements) {
-      if (*choice_field(item, "verdict", k_verdicts) == "NO") {
-        irrelevant.push_back(item.value("statement", std::string("?")));
-      }
-    }
-    call.details()["statements"] = statements.size();
-    call.details()["irrelevant_statements"] = irrelevant;
     if (statements.empty()) {
+      call.details()["statements"] = 0;
+      call.details()["irrelevant_statements"] = Json::array();
       return call.graded(1.0, "the output makes no statement");
     }
-    const double relevant = static_cast<double>(statements.size() - irrelevant.size());
-    std::string reason = std::to_string(statements.size() - irrelevant.size()) + "/" +
-                         std::to_string(statements.size()) + " statements relevant";
-    if (!irrelevant.empty()) {
-      reason += "; irrelevant: '" + irrelevant.front() + "'" + (irrelevant.size() > 1 ? ", ..." : "");
-    }
-    return call.graded(relevant / static_cast<double>(statements.size()), reason);
+    return grade_statement_share(
+        call, statements, [](const Json& item) { return *choice_field(item, "verdict", k_verdicts) != "NO"; },
+        {"statements relevant", "irrelevant", "irrelevant_statements"});
   }
 
   bool calls_model() const override { return true; }

@@ -3,6 +3,7 @@
 // statement at all is an errored score (ragas: NaN; it cannot be computed, so it is not a 0).
 #include "evaluators/judge/judge.hpp"
 #include "evaluators/judge/judge_base.hpp"
+#include "evaluators/judge/statement_verdicts.hpp"
 
 namespace evalgate {
 
@@ -19,17 +20,10 @@ public:
     if (!inputs) {
       return call.errored(inputs.error().message);
     }
-    auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) -> std::string {
-      auto it = v.find("statements");
-      if (it == v.end() || !it->is_array()) {
-        return "no 'statements' list";
-      }
-      for (const auto& item : *it) {
-        if (!item.is_object() || !bool_field(item, "attributed")) {
-          return "a statement without 'attributed'";
-        }
-      }
-      return "";
+    auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) {
+      return check_statements(
+          v, [](const Json& item) { return bool_field(item, "attributed").has_value(); },
+          "a statement without 'attributed'");
     });
     if (!verdict) {
       return call.errored(verdict.error().message);
@@ -38,23 +32,9 @@ public:
     if (statements.empty()) {
       return call.errored("context recall undefined: the judge found no statement in the expected answer");
     }
-    std::size_t attributed = 0;
-    std::vector<std::string> missing;
-    for (const auto& item : statements) {
-      if (*bool_field(item, "attributed")) {
-        ++attributed;
-      } else {
-        missing.push_back(item.value("statement", std::string("?")));
-      }
-    }
-    call.details()["statements"] = statements.size();
-    call.details()["unattributed_statements"] = missing;
-    std::string reason = std::to_string(attributed) + "/" + std::to_string(statements.size()) +
-                         " statements of the expected answer found in the context";
-    if (!missing.empty()) {
-      reason += "; missing: '" + missing.front() + "'" + (missing.size() > 1 ? ", ..." : "");
-    }
-    return call.graded(static_cast<double>(attributed) / static_cast<double>(statements.size()), reason);
+    return grade_statement_share(
+        call, statements, [](const Json& item) { return *bool_field(item, "attributed"); },
+        {"statements of the expected answer found in the context", "missing", "unattributed_statements"});
   }
 
   bool calls_model() const override { return true; }
