@@ -5,23 +5,12 @@
 #include <nlohmann/json.hpp>
 
 #include "harness.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 
 using namespace evalgate;
 using namespace evalgate::testing;
 
 namespace {
-
-RunData latest_run(const std::string& db)
-{
-  auto store = Store::open(db);
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
-  return std::move(run).value();
-}
 
 int requests(const Harness& h)
 {

@@ -4,7 +4,7 @@
 #include <map>
 
 #include "harness.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 
 using namespace evalgate;
 using namespace evalgate::testing;
@@ -26,14 +26,9 @@ TEST_CASE("an exec provider scores the user's own program, and shell metacharact
   auto r = h.evalgate({"run", "exec.yaml", "--db", h.db(), "--no-progress"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  auto store = Store::open(h.db());
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
+  const RunData run = latest_run(h.db());
   std::map<std::string, std::string> outputs;
-  for (const auto& t : run->trials) {
+  for (const auto& t : run.trials) {
     CHECK(t.trial.ok());
     outputs[t.trial.case_id] = t.trial.output;
   }

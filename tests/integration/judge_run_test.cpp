@@ -11,7 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "process.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 #include "temp_dir.hpp"
 
 using namespace evalgate;
@@ -101,14 +101,9 @@ TEST_CASE("evalgate run scores a rubric judge through the judges block against e
   CHECK(result.exit_code == 1);
   CHECK(result.out.find("GATE FAILED") != std::string::npos);
 
-  auto store = Store::open(dir.file("runs.db"));
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
-  REQUIRE(run->trials.size() == 2);
-  for (const auto& trial : run->trials) {
+  const RunData run = latest_run(dir.file("runs.db"));
+  REQUIRE(run.trials.size() == 2);
+  for (const auto& trial : run.trials) {
     REQUIRE(trial.scores.size() == 1);
     const Score& score = trial.scores[0];
     CHECK(score.metric == "polite");

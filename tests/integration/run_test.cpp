@@ -3,23 +3,12 @@
 #include <fstream>
 
 #include "harness.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 
 using namespace evalgate;
 using namespace evalgate::testing;
 
 namespace {
-
-RunData load_latest(const std::string& db)
-{
-  auto store = Store::open(db);
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
-  return std::move(run).value();
-}
 
 std::int64_t failed_trials(const RunData& run)
 {
@@ -40,7 +29,7 @@ TEST_CASE("a suite runs end to end through the HTTP provider path and the gate c
   CHECK(r.exit_code == 1);
   CHECK(r.out.find("GATE FAILED") != std::string::npos);
   CHECK(r.out.find("p/bad") != std::string::npos);
-  const RunData run = load_latest(h.db());
+  const RunData run = latest_run(h.db());
   CHECK(run.info.status == RunStatus::completed);
   CHECK(run.trials.size() == 40);
   CHECK(failed_trials(run) == 0);
@@ -84,7 +73,7 @@ TEST_CASE("500 cases with 10% injected 429 and 500 faults complete every trial")
   auto r = h.evalgate({"run", "--db", h.db(), "--no-progress"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  const RunData run = load_latest(h.db());
+  const RunData run = latest_run(h.db());
   CHECK(run.trials.size() == 1000);
   CHECK(failed_trials(run) == 0);
   const auto stats = h.mock_stats();
@@ -110,7 +99,7 @@ TEST_CASE("a provider that always times out fails every trial with timeout and e
   auto r = h.evalgate({"run", "--db", h.db(), "--no-progress"});
   CHECK(r.exit_code == 3);
   CHECK(r.err.find("infrastructure failure") != std::string::npos);
-  const RunData run = load_latest(h.db());
+  const RunData run = latest_run(h.db());
   REQUIRE(run.trials.size() == 6);
   for (const auto& t : run.trials) {
     CHECK(t.trial.failure == FailureKind::timeout);
@@ -136,7 +125,7 @@ TEST_CASE("an unrecoverable 401 stops the run early with one clear message and e
   CHECK(r.err.find("sk-wrong-key-123") == std::string::npos);
   CHECK(r.out.find("sk-wrong-key-123") == std::string::npos);
   CHECK(h.mock_stats()["requests"].get<int>() < 40);
-  const RunData run = load_latest(h.db());
+  const RunData run = latest_run(h.db());
   CHECK(run.info.status == RunStatus::failed);
   for (const auto& t : run.trials) {
     CHECK(t.trial.failure == FailureKind::http_4xx);
@@ -148,13 +137,15 @@ TEST_CASE("an unrecoverable 401 stops the run early with one clear message and e
 TEST_CASE("an invalid suite exits 2 with the location before any request")
 {
   Harness h;
-  h.dir().write("bad.yaml", "name: x\nprompts:\n  - id: p\n    text: hi\nproviders:\n  - id: a\n    type: opnai\n"
-                           "datasets: [golden.jsonl]\n");
+  h.dir().write("bad.yaml",
+                "name: x\nprompts:\n  - id: p\n    text: hi\nproviders:\n  - id: a\n    type: opnai\n"
+                "datasets: [golden.jsonl]\n");
   auto r = h.evalgate({"run", "bad.yaml", "--db", h.db(), "--no-progress"});
   CHECK(r.exit_code == 2);
   // The list of known types grows with the provider table; the location and suggestion are the point.
-  const std::string expected = "evalgate: bad.yaml:7:11: unknown provider type 'opnai', did you mean 'openai'? "
-                               "expected one of: anthropic, azure-openai, exec, field, ";
+  const std::string expected =
+      "evalgate: bad.yaml:7:11: unknown provider type 'opnai', did you mean 'openai'? "
+      "expected one of: anthropic, azure-openai, exec, field, ";
   CHECK(r.err.substr(0, expected.size()) == expected);
   CHECK(h.mock_stats()["requests"].get<int>() == 0);
   auto v = h.evalgate({"validate", "bad.yaml"});

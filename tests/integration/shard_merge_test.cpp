@@ -4,21 +4,12 @@
 #include <tuple>
 
 #include "harness.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 
 using namespace evalgate;
 using namespace evalgate::testing;
 
 namespace {
-
-RunData latest(const std::string& db)
-{
-  auto store = Store::open(db);
-  REQUIRE(store);
-  auto run = (*store)->load_run((*store)->resolve_run_id("latest").value());
-  REQUIRE(run);
-  return std::move(run).value();
-}
 
 using Key = std::tuple<std::string, std::string, int>;
 
@@ -56,8 +47,8 @@ TEST_CASE("three shards merged equal the unsharded run, case for case and score 
   CHECK(merged.out.find("merged 3 shards into run ") == 0);
   CHECK(merged.out.find("(10 cases, 20 trials)") != std::string::npos);
 
-  const RunData a = latest(whole);
-  const RunData b = latest(h.dir().file("merged.db"));
+  const RunData a = latest_run(whole);
+  const RunData b = latest_run(h.dir().file("merged.db"));
   CHECK(b.info.status == RunStatus::completed);
   REQUIRE(a.cases.size() == b.cases.size());
   for (std::size_t i = 0; i < a.cases.size(); ++i) {

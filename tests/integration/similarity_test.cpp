@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "harness.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 
 using namespace evalgate;
 using namespace evalgate::testing;
@@ -53,16 +53,11 @@ TEST_CASE(
   INFO(r.out);
   INFO(r.err);
   CHECK(r.exit_code == 1); // the bad candidate's "I do not know." is nothing like the code
-  auto store = Store::open(h.db());
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
+  const RunData run = latest_run(h.db());
   int good_passes = 0;
   int bad_failures = 0;
   int errored = 0;
-  for (const auto& scored : run->trials) {
+  for (const auto& scored : run.trials) {
     for (const auto& score : scored.scores) {
       if (score.metric == "via-judge") {
         errored += score.errored() ? 1 : 0;
@@ -99,14 +94,9 @@ TEST_CASE("similarity through an OpenAI-type judge embeds via the mock's /v1/emb
   auto r = h.evalgate({"run", "similarity.yaml", "--db", h.db(), "--no-progress"});
   INFO(r.out);
   INFO(r.err);
-  auto store = Store::open(h.db());
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
-  REQUIRE_FALSE(run->trials.empty());
-  const Score& first = run->trials.front().scores.front();
+  const RunData run = latest_run(h.db());
+  REQUIRE_FALSE(run.trials.empty());
+  const Score& first = run.trials.front().scores.front();
   if (first.error == "embedding provider 'embed' failed: this provider type has no embeddings API") {
     // This build's openai provider has no embeddings encoder yet; the path is covered with a fake
     // client in tests/evaluators/embedding_similarity_test.cpp until it lands.
@@ -114,7 +104,7 @@ TEST_CASE("similarity through an OpenAI-type judge embeds via the mock's /v1/emb
     return;
   }
   CHECK(r.exit_code == 1);
-  for (const auto& scored : run->trials) {
+  for (const auto& scored : run.trials) {
     REQUIRE(scored.scores.size() == 1);
     const Score& score = scored.scores.front();
     CAPTURE(scored.trial.output);

@@ -1,25 +1,10 @@
 #include <doctest/doctest.h>
 
 #include "harness.hpp"
-#include "store/store.hpp"
+#include "stored_run.hpp"
 
 using namespace evalgate;
 using namespace evalgate::testing;
-
-namespace {
-
-RunData latest_run(const std::string& db)
-{
-  auto store = Store::open(db);
-  REQUIRE(store);
-  auto id = (*store)->resolve_run_id("latest");
-  REQUIRE(id);
-  auto run = (*store)->load_run(*id);
-  REQUIRE(run);
-  return std::move(run).value();
-}
-
-} // namespace
 
 TEST_CASE("stream: true in a provider block runs the suite over SSE with usage and the same verdict")
 {
