@@ -155,6 +155,38 @@ TEST_CASE("an invalid suite exits 2 with the location before any request")
   CHECK(ok.out.find("40 trials per run") != std::string::npos);
 }
 
+TEST_CASE("validate checks provider option values the way run does, and only notes a missing key")
+{
+  Harness h;
+  const std::string head = "name: x\nprompts:\n  - id: p\n    text: hi\nproviders:\n";
+  h.dir().write("bad-option.yaml", head + "  - id: a\n    type: openai\n    model: m\n"
+                                          "    base_url: http://127.0.0.1:1/v1\n    stream: \"yes\"\n"
+                                          "datasets: [golden.jsonl]\n");
+  auto bad = h.evalgate({"validate", "bad-option.yaml"});
+  INFO(bad.err);
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err.find("bad-option.yaml:") != std::string::npos);
+  CHECK(bad.err.find("stream") != std::string::npos);
+
+  h.dir().write("no-key.yaml", head + "  - id: a\n    type: openai\n    model: m\n"
+                                      "    api_key_env: EVALGATE_TEST_KEY_THAT_IS_NOT_SET\n"
+                                      "datasets: [golden.jsonl]\n");
+  auto no_key = h.evalgate({"validate", "no-key.yaml"});
+  INFO(no_key.err);
+  CHECK(no_key.exit_code == 0);
+  CHECK(
+      no_key.out.find("note: environment variable EVALGATE_TEST_KEY_THAT_IS_NOT_SET (api_key_env of provider "
+                      "'a') is not set") != std::string::npos);
+
+  h.dir().write("bad-fallback.yaml", head + "  - id: a\n    type: openai\n    model: m\n"
+                                            "    base_url: http://127.0.0.1:1/v1\n    fallback: b\n"
+                                            "datasets: [golden.jsonl]\n");
+  auto fallback = h.evalgate({"validate", "bad-fallback.yaml"});
+  CHECK(fallback.exit_code == 2);
+  CHECK(fallback.err.find("fallback") != std::string::npos);
+  CHECK(h.mock_stats()["requests"].get<int>() == 0);
+}
+
 TEST_CASE("unknown flags are usage errors with exit 2")
 {
   Harness h;
