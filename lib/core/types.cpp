@@ -7,7 +7,7 @@ namespace evalgate {
 
 namespace {
 
-constexpr std::array<std::pair<FailureKind, const char*>, 8> k_failure_names{{
+constexpr std::array<std::pair<FailureKind, const char*>, 9> k_failure_names{{
   {FailureKind::none, "none"},
   {FailureKind::timeout, "timeout"},
   {FailureKind::rate_limited, "rate_limited"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<FailureKind, const char*>, 8> k_failure_names{{
   {FailureKind::network, "network"},
   {FailureKind::parse, "parse"},
   {FailureKind::config, "config"},
+  {FailureKind::process, "process"},
 }};
 
 constexpr std::array<std::pair<RunStatus, const char*>, 4> k_status_names{{

@@ -130,8 +130,9 @@ struct Usage {
   std::int64_t cached_tokens = 0;
 };
 
-// How a provider call failed; stored as text. `none` = the trial has an output.
-enum class FailureKind { none, timeout, rate_limited, http_4xx, http_5xx, network, parse, config };
+// How a provider call failed; stored as text. `none` = the trial has an output. `process`: an exec
+// provider's command exited non-zero, was killed by a signal or wrote too much.
+enum class FailureKind { none, timeout, rate_limited, http_4xx, http_5xx, network, parse, config, process };
 const char* failure_kind_name(FailureKind kind);
 std::optional<FailureKind> failure_kind_from_name(const std::string& name);
 

@@ -233,13 +233,13 @@ CallResult run_call(const ExecConfig& config, const CallInput& input)
     if (process.exit_code == 0) {
       result.text = trim_trailing_newline(std::move(process.stdout_bytes));
     } else {
-      result.failure = FailureKind::http_5xx;
+      result.failure = FailureKind::process;
       result.error =
           with_stderr(fmt::format("command exited with status {}", process.exit_code), process.stderr_tail);
     }
     break;
   case ProcessStatus::signalled:
-    result.failure = FailureKind::http_5xx;
+    result.failure = FailureKind::process;
     result.error = with_stderr(
         fmt::format("command was killed by signal {} ({})", process.signal, ::strsignal(process.signal)),
         process.stderr_tail);
@@ -250,7 +250,7 @@ CallResult run_call(const ExecConfig& config, const CallInput& input)
         fmt::format("command timed out after {} ms; its process group was killed", config.timeout_ms);
     break;
   case ProcessStatus::output_too_big:
-    result.failure = FailureKind::http_5xx;
+    result.failure = FailureKind::process;
     result.error =
         fmt::format("command wrote more than {} MiB to stdout; it was killed", k_max_stdout_bytes >> 20);
     break;

@@ -41,6 +41,7 @@ TEST_CASE("failure kinds and run statuses round-trip through their names")
 {
   CHECK(std::string(failure_kind_name(FailureKind::rate_limited)) == "rate_limited");
   CHECK(failure_kind_from_name("http_5xx") == FailureKind::http_5xx);
+  CHECK(failure_kind_from_name("process") == FailureKind::process);
   CHECK_FALSE(failure_kind_from_name("bogus"));
   CHECK(run_status_from_name(run_status_name(RunStatus::interrupted)) == RunStatus::interrupted);
 }

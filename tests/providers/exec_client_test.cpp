@@ -178,7 +178,7 @@ TEST_CASE("a non-zero exit is a failure naming the exit status and the end of st
 {
   auto client = client_of(exec_spec({k_scripts + "fail.sh"}));
   const CallResult result = call(*client, Json::object());
-  CHECK(result.failure == FailureKind::http_5xx);
+  CHECK(result.failure == FailureKind::process);
   CHECK(result.error == "command exited with status 3; stderr: warming up\ndatabase is locked");
   CHECK(result.text.empty());
 }
@@ -187,7 +187,7 @@ TEST_CASE("a program killed by a signal is a failure naming the signal")
 {
   auto client = client_of(exec_spec({k_scripts + "crash.sh"}));
   const CallResult result = call(*client, Json::object());
-  CHECK(result.failure == FailureKind::http_5xx);
+  CHECK(result.failure == FailureKind::process);
   CHECK(result.error == "command was killed by signal 9 (Killed); stderr: about to crash");
 }
 
@@ -230,7 +230,7 @@ TEST_CASE("stdout above 16 MiB is a failure, not an unbounded buffer")
 {
   auto client = client_of(exec_spec({k_scripts + "big_output.sh"}));
   const CallResult result = call(*client, Json::object());
-  CHECK(result.failure == FailureKind::http_5xx);
+  CHECK(result.failure == FailureKind::process);
   CHECK(result.error == "command wrote more than 16 MiB to stdout; it was killed");
 }
 
