@@ -125,7 +125,9 @@ int execute(const RunFlags& flags)
     return report_error(outcome.error());
   }
 
-  auto run = load_stored_run(flags.db, outcome->run_id);
+  // A gated run comes back as stored; only an unfinished one is read from the store.
+  auto run =
+      outcome->run ? Result<RunData>(std::move(*outcome->run)) : load_stored_run(flags.db, outcome->run_id);
   if (!run) {
     return report_error(run.error());
   }

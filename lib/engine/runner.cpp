@@ -294,7 +294,8 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   GateOptions gate_options;
   gate_options.baseline = options.baseline;
   const GateVerdict gate = evaluate_gate(suite.gate, *run, gate_options);
-  if (auto saved = store.save_gate(info.id, gate.passed ? "pass" : "fail", gate.results); !saved) {
+  const std::string verdict = gate.passed ? "pass" : "fail";
+  if (auto saved = store.save_gate(info.id, verdict, gate.results); !saved) {
     return fail(saved.error());
   }
   if (outcome.verdict == RunVerdict::passed) {
@@ -305,6 +306,10 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
       outcome.verdict = RunVerdict::gate_failed;
     }
   }
+  // What save_gate stored, so the run need not be read back a second time for the report.
+  run->info.verdict = verdict;
+  run->gate_results = gate.results;
+  outcome.run = std::move(run).value();
   return outcome;
 }
 

@@ -43,6 +43,9 @@ struct RunOutcome {
   // verdict is infrastructure_failed (exit 3: an incomplete run is not evidence either way).
   bool budget_exhausted = false;
   RunProgress progress;
+  // The run as stored once it was gated (what Store::load_run gives now, gate results and verdict
+  // included), so the caller can report it without reading it back; nullopt when not gated.
+  std::optional<RunData> run;
 };
 
 // Errors: config (provider construction, e.g. a missing API key), store. Provider failures of

@@ -180,6 +180,7 @@ Result<AnswerBook> AnswerBook::parse(std::string_view text, const std::string& f
       }
       book.m_rules.push_back(std::move(*rule));
     }
+    book.build_index();
     return book;
   }
 
@@ -209,31 +210,93 @@ Result<AnswerBook> AnswerBook::parse(std::string_view text, const std::string& f
     }
     book.m_rules.push_back(std::move(*rule));
   }
+  book.build_index();
   return book;
+}
+
+bool AnswerBook::rule_matches(const AnswerRule& rule, std::string_view model,
+                              const std::string& user_text) const
+{
+  if (rule.model && *rule.model != model) {
+    return false;
+  }
+  if (rule.contains) {
+    return user_text.find(*rule.contains) != std::string::npos;
+  }
+  if (rule.pattern) {
+    try {
+      return std::regex_search(user_text, *rule.pattern);
+    } catch (const std::regex_error&) {
+      return false; // complexity limits on pathological input: treat as no match
+    }
+  }
+  return true;
+}
+
+void AnswerBook::build_index()
+{
+  m_by_length.clear();
+  m_unindexed.clear();
+  m_indexed = 0;
+  for (std::size_t i = 0; i < m_rules.size(); ++i) {
+    const AnswerRule& rule = m_rules[i];
+    if (rule.contains && !rule.contains->empty()) {
+      m_by_length[rule.contains->size()][*rule.contains].push_back(i);
+      ++m_indexed;
+    } else {
+      m_unindexed.push_back(i);
+    }
+  }
 }
 
 const std::string* AnswerBook::match(std::string_view model, const std::string& user_text) const
 {
-  for (const AnswerRule& rule : m_rules) {
-    if (rule.model && *rule.model != model) {
-      continue;
+  // Looking up every substring costs about text length × the sum of needle lengths; scanning
+  // costs about rules × text length. Either way the answer is the first matching rule.
+  std::size_t lookup_cost = 0;
+  for (const auto& entry : m_by_length) {
+    lookup_cost += entry.first;
+  }
+  if (lookup_cost >= m_indexed) {
+    for (const AnswerRule& rule : m_rules) {
+      if (rule_matches(rule, model, user_text)) {
+        return &rule.reply;
+      }
     }
-    if (rule.contains) {
-      if (user_text.find(*rule.contains) == std::string::npos) {
+    return nullptr;
+  }
+  std::size_t best = m_rules.size();
+  const std::string_view text(user_text);
+  for (const auto& [length, needles] : m_by_length) {
+    if (length > text.size()) {
+      break;
+    }
+    for (std::size_t at = 0; at + length <= text.size(); ++at) {
+      const auto found = needles.find(text.substr(at, length));
+      if (found == needles.end()) {
         continue;
       }
-    } else if (rule.pattern) {
-      try {
-        if (!std::regex_search(user_text, *rule.pattern)) {
-          continue;
+      for (const std::size_t i : found->second) {
+        if (i >= best) {
+          break;
         }
-      } catch (const std::regex_error&) {
-        continue; // complexity limits on pathological input: treat as no match
+        if (!m_rules[i].model || *m_rules[i].model == model) {
+          best = i;
+          break;
+        }
       }
     }
-    return &rule.reply;
   }
-  return nullptr;
+  for (const std::size_t i : m_unindexed) {
+    if (i >= best) {
+      break;
+    }
+    if (rule_matches(m_rules[i], model, user_text)) {
+      best = i;
+      break;
+    }
+  }
+  return best < m_rules.size() ? &m_rules[best].reply : nullptr;
 }
 
 } // namespace evalgate::mock

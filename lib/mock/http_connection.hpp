@@ -8,6 +8,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "mock/http_message.hpp"
 
@@ -40,7 +41,8 @@ private:
   bool fill();
 
   int m_fd;
-  std::string m_buffer; // received, not yet consumed
+  std::string m_buffer;        // received, not yet consumed
+  std::vector<char> m_scratch; // recv's target, sized on first use
 };
 
 // Turns off Nagle so a response leaves in one segment without waiting for the client's ACK.

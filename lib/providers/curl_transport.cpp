@@ -23,7 +23,9 @@ using Clock = std::chrono::steady_clock;
 using JobPtr = std::unique_ptr<CurlJob>;
 
 constexpr long k_max_poll_ms = 1000;
-constexpr std::size_t k_max_pooled_handles = 64;
+// As many as trials a run keeps in flight (256 in the benchmark): a smaller pool destroyed and
+// re-created most handles on every wave.
+constexpr std::size_t k_max_pooled_handles = 1024;
 constexpr long k_max_host_connections = 1024; // safety net only: admission control is the caller's
 
 // Earliest due first, then submission order.

@@ -61,8 +61,9 @@ public:
 
   void submit(HttpRequest request, Callback on_done, long delay_ms) override
   {
-    Json material = cache_key_material(m_scope.provider_type, request);
-    std::string key = cache_key(material);
+    // Dumped once: the same text is hashed for the key and stored as the entry's request.
+    std::string request_json = cache_key_material(m_scope.provider_type, request).dump();
+    std::string key = cache_key_of_dump(request_json);
     if (!request.cache_refresh) {
       if (auto stored = m_backend.lookup(key)) {
         if (auto response = decode_cached_response(*stored)) {
@@ -87,7 +88,7 @@ public:
       m_inner.submit(std::move(request), std::move(on_done), delay_ms);
       return;
     }
-    auto forward = [this, key = std::move(key), request_json = material.dump(),
+    auto forward = [this, key = std::move(key), request_json = std::move(request_json),
                     on_done = std::move(on_done)](HttpResponse response) {
       // Only a complete 2xx answer is worth replaying; errors are retried, never recorded.
       if (response.status >= 200 && response.status < 300 && response.transport_error.empty() &&
@@ -169,13 +170,18 @@ Json cache_key_material(const std::string& provider_type, const HttpRequest& req
 
 std::string sha256_hex(const std::string& bytes)
 {
+  // Fetched once: EVP_sha256() with EVP_Digest looks the algorithm up in OpenSSL 3's provider
+  // tables on every call, which cost more than hashing a request body.
+  static EVP_MD* const k_sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
   unsigned int length = 0;
-  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length, EVP_sha256(), nullptr);
-  std::string hex;
-  hex.reserve(length * 2);
+  EVP_Digest(bytes.data(), bytes.size(), digest.data(), &length,
+             k_sha256 != nullptr ? k_sha256 : EVP_sha256(), nullptr);
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string hex(static_cast<std::size_t>(length) * 2, '0');
   for (unsigned int i = 0; i < length; ++i) {
-    hex += fmt::format("{:02x}", digest[i]);
+    hex[2 * i] = k_hex[digest[i] >> 4];
+    hex[2 * i + 1] = k_hex[digest[i] & 0x0f];
   }
   return hex;
 }
@@ -183,7 +189,12 @@ std::string sha256_hex(const std::string& bytes)
 std::string cache_key(const Json& material)
 {
   // nlohmann::json keeps object keys in a std::map, so dump() is already sorted and compact.
-  return "v1:" + sha256_hex(material.dump());
+  return cache_key_of_dump(material.dump());
+}
+
+std::string cache_key_of_dump(const std::string& dumped_material)
+{
+  return "v1:" + sha256_hex(dumped_material);
 }
 
 std::string encode_cached_response(const HttpResponse& response)

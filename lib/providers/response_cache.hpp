@@ -51,6 +51,8 @@ struct CacheScope {
 // The key material of a request (see above), and its key.
 Json cache_key_material(const std::string& provider_type, const HttpRequest& request);
 std::string cache_key(const Json& material);
+// The same key from `material.dump()`, for callers that keep the text too (no second dump).
+std::string cache_key_of_dump(const std::string& dumped_material);
 std::string sha256_hex(const std::string& bytes);
 
 // The stored form of a response: "<status>\n<body as received>", cheap on the hot paths (no JSON

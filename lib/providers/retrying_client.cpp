@@ -51,7 +51,7 @@ struct Call {
   ModelClient::Done done;
   Clock::time_point start;
   int attempts = 0;
-  std::mt19937_64 rng;
+  std::uint64_t jitter_state = 0; // splitmix64; a mt19937_64 per call cost two 312-word seedings
 };
 
 // Jitter only has to decorrelate concurrent callers, not be reproducible (it never affects scores).
@@ -60,6 +60,16 @@ std::uint64_t next_seed()
   static const std::uint64_t k_base = std::random_device{}();
   static std::atomic<std::uint64_t> counter{0};
   return k_base ^ (0x9E3779B97F4A7C15ULL * ++counter);
+}
+
+// A uniform draw in [0, 1) from splitmix64 (Steele, Lea & Flood 2014).
+double next_jitter(std::uint64_t& state)
+{
+  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  z ^= z >> 31;
+  return static_cast<double>(z >> 11) * 0x1.0p-53;
 }
 
 void finish(const std::shared_ptr<Call>& call, CallResult result)
@@ -127,7 +137,7 @@ void on_response(const std::shared_ptr<Call>& call, const HttpResponse& response
   }
   const bool retries_left = call->attempts <= shared.max_retries;
   if (decision.retryable && retries_left) {
-    const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(call->rng);
+    const double jitter = next_jitter(call->jitter_state);
     const BackoffStep step = compute_backoff(decision, call->attempts - 1, shared.retry_base_ms, jitter);
     if (!step.give_up) {
       call->request.cache_refresh = true; // a cached answer, if any, was not accepted: fetch anew
@@ -210,7 +220,7 @@ public:
     call->shared = m_shared;
     call->done = std::move(done);
     call->start = Clock::now();
-    call->rng.seed(next_seed());
+    call->jitter_state = next_seed();
     auto request = m_shared->provider->encode(input);
     if (!request) {
       CallResult result;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <map>
 #include <random>
 
 namespace evalgate {
@@ -80,30 +82,84 @@ double quantile(std::vector<double> values, double q)
   return sorted_quantile(values, q);
 }
 
+namespace {
+
+bool all_equal(const std::vector<double>& values)
+{
+  return std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
+}
+
+// The sorted bootstrap means of every column of `columns` (all non-empty, non-constant, of one
+// length n), from one stream of draws: draw i of resample r picks the same index for every column,
+// and each column's sum adds its picks in draw order, so each result equals bootstrap_means alone.
+std::vector<std::vector<double>>
+shared_bootstrap_means(const std::vector<const std::vector<double>*>& columns, std::uint64_t seed,
+                       int resamples)
+{
+  const std::size_t count = columns.size();
+  const std::size_t length = columns.front()->size();
+  std::vector<std::vector<double>> means(count);
+  for (auto& m : means) {
+    m.reserve(static_cast<std::size_t>(resamples));
+  }
+  std::mt19937_64 rng(seed);
+  const double n = static_cast<double>(length);
+  std::vector<std::uint32_t> picks(length);
+  std::vector<double> sums(count);
+  for (int r = 0; r < resamples; ++r) {
+    for (std::size_t i = 0; i < length; ++i) {
+      const double unit = static_cast<double>(rng() >> 11) * 0x1.0p-53; // [0, 1)
+      picks[i] = static_cast<std::uint32_t>(unit * n);
+    }
+    for (std::size_t c = 0; c < count; ++c) {
+      const double* values = columns[c]->data();
+      double sum = 0;
+      for (std::size_t i = 0; i < length; ++i) {
+        sum += values[picks[i]];
+      }
+      means[c].push_back(sum / n);
+    }
+  }
+  for (auto& m : means) {
+    std::sort(m.begin(), m.end());
+  }
+  return means;
+}
+
+Interval percentile_interval(const std::vector<double>& sorted_means, double confidence)
+{
+  const double tail = (1 - confidence) / 2;
+  return {sorted_quantile(sorted_means, tail), sorted_quantile(sorted_means, 1 - tail)};
+}
+
+} // namespace
+
 std::vector<double> bootstrap_means(const std::vector<double>& values, std::uint64_t seed, int resamples)
 {
-  std::vector<double> means;
   if (values.empty() || resamples <= 0) {
-    return means;
+    return {};
   }
   // Every resample of identical values has their mean: skip the draws (common for metrics where
   // every case passed), which keeps reports of large runs fast.
-  if (std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); })) {
+  if (all_equal(values)) {
     return std::vector<double>(static_cast<std::size_t>(resamples), values.front());
   }
-  std::mt19937_64 rng(seed);
-  const double n = static_cast<double>(values.size());
-  means.reserve(static_cast<std::size_t>(resamples));
-  for (int r = 0; r < resamples; ++r) {
-    double sum = 0;
-    for (std::size_t i = 0; i < values.size(); ++i) {
-      const double unit = static_cast<double>(rng() >> 11) * 0x1.0p-53; // [0, 1)
-      sum += values[static_cast<std::size_t>(unit * n)];
+  if (values.size() > UINT32_MAX) {
+    // Beyond the shared path's index width (never reached by a run): draw directly.
+    std::mt19937_64 rng(seed);
+    const double n = static_cast<double>(values.size());
+    std::vector<double> means;
+    for (int r = 0; r < resamples; ++r) {
+      double sum = 0;
+      for (std::size_t i = 0; i < values.size(); ++i) {
+        sum += values[static_cast<std::size_t>(static_cast<double>(rng() >> 11) * 0x1.0p-53 * n)];
+      }
+      means.push_back(sum / n);
     }
-    means.push_back(sum / n);
+    std::sort(means.begin(), means.end());
+    return means;
   }
-  std::sort(means.begin(), means.end());
-  return means;
+  return std::move(shared_bootstrap_means({&values}, seed, resamples).front());
 }
 
 Interval bootstrap_mean_interval(const std::vector<double>& values, std::uint64_t seed, double confidence,
@@ -112,9 +168,35 @@ Interval bootstrap_mean_interval(const std::vector<double>& values, std::uint64_
   if (values.empty()) {
     return {0, 0};
   }
-  const std::vector<double> means = bootstrap_means(values, seed, resamples);
-  const double tail = (1 - confidence) / 2;
-  return {sorted_quantile(means, tail), sorted_quantile(means, 1 - tail)};
+  return percentile_interval(bootstrap_means(values, seed, resamples), confidence);
+}
+
+std::vector<Interval> bootstrap_mean_intervals(const std::vector<const std::vector<double>*>& columns,
+                                               std::uint64_t seed, double confidence, int resamples)
+{
+  std::vector<Interval> out(columns.size());
+  // Columns that need draws, grouped by length; the rest are answered as bootstrap_mean_interval would.
+  std::map<std::size_t, std::vector<std::size_t>> by_length;
+  for (std::size_t c = 0; c < columns.size(); ++c) {
+    const std::vector<double>& values = *columns[c];
+    if (values.empty() || resamples <= 0 || all_equal(values) || values.size() > UINT32_MAX) {
+      out[c] = bootstrap_mean_interval(values, seed, confidence, resamples);
+    } else {
+      by_length[values.size()].push_back(c);
+    }
+  }
+  for (const auto& [length, members] : by_length) {
+    std::vector<const std::vector<double>*> group;
+    group.reserve(members.size());
+    for (std::size_t c : members) {
+      group.push_back(columns[c]);
+    }
+    const auto means = shared_bootstrap_means(group, seed, resamples);
+    for (std::size_t k = 0; k < members.size(); ++k) {
+      out[members[k]] = percentile_interval(means[k], confidence);
+    }
+  }
+  return out;
 }
 
 double mcnemar_exact_p(std::int64_t b, std::int64_t c)

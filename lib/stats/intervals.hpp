@@ -37,6 +37,14 @@ std::vector<double> bootstrap_means(const std::vector<double>& values, std::uint
 Interval bootstrap_mean_interval(const std::vector<double>& values, std::uint64_t seed,
                                  double confidence = 0.95, int resamples = k_default_resamples);
 
+// bootstrap_mean_interval of each of `columns`, bit for bit, at the cost of one stream of draws
+// per distinct length instead of one per column: for a seed and a length the index draws are the
+// same whatever the values, so columns of equal length (the metrics of one candidate) share them.
+// Pointers are not owned and must not be null.
+std::vector<Interval> bootstrap_mean_intervals(const std::vector<const std::vector<double>*>& columns,
+                                               std::uint64_t seed, double confidence = 0.95,
+                                               int resamples = k_default_resamples);
+
 // McNemar's exact test: two-sided p-value of b vs c discordant pairs under Binomial(b + c, 1/2),
 // p = min(1, 2 * P(X <= min(b, c))). b + c == 0 gives 1.
 double mcnemar_exact_p(std::int64_t b, std::int64_t c);

@@ -62,6 +62,7 @@ std::vector<MetricStats> metric_stats(const RunData& run, int resamples)
   const CaseTable table = case_table(run);
   const auto repeats = repeat_values(run);
   std::vector<MetricStats> out;
+  std::vector<std::vector<double>> case_means_of; // per entry of `out`, for the intervals at the end
   for (const MetricSummary& summary : summarize_metrics(run)) {
     MetricStats s;
     s.candidate_id = summary.candidate_id;
@@ -82,9 +83,7 @@ std::vector<MetricStats> metric_stats(const RunData& run, int resamples)
         s.flaky_cases.push_back(id);
       }
     }
-    // Cases, not trials, are the independent units: resampling repeats of one case as if they
-    // were separate cases would narrow the interval falsely.
-    s.mean_interval = bootstrap_mean_interval(case_means, run.info.seed, 0.95, resamples);
+    case_means_of.push_back(std::move(case_means));
     auto cand = repeats.find(summary.candidate_id);
     if (cand != repeats.end()) {
       auto metric = cand->second.find(summary.metric);
@@ -98,6 +97,18 @@ std::vector<MetricStats> metric_stats(const RunData& run, int resamples)
     s.flaky_rate =
         s.cases > 0 ? static_cast<double>(s.flaky_cases.size()) / static_cast<double>(s.cases) : 0.0;
     out.push_back(std::move(s));
+  }
+  // Cases, not trials, are the independent units: resampling repeats of one case as if they
+  // were separate cases would narrow the interval falsely. All at once, so metrics with the same
+  // number of cases share one stream of draws (same numbers as one bootstrap_mean_interval each).
+  std::vector<const std::vector<double>*> columns;
+  columns.reserve(case_means_of.size());
+  for (const auto& means : case_means_of) {
+    columns.push_back(&means);
+  }
+  const std::vector<Interval> intervals = bootstrap_mean_intervals(columns, run.info.seed, 0.95, resamples);
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    out[i].mean_interval = intervals[i];
   }
   return out;
 }

@@ -1,6 +1,7 @@
 #include "store/cache_table.hpp"
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -13,6 +14,11 @@
 namespace evalgate {
 
 namespace {
+
+// Rows are committed in batches: a commit per row (one per response at 0 ms latency) cost a WAL
+// write, file locks and a writer wake-up each. A batch waits at most k_batch_interval.
+constexpr std::size_t k_batch_rows = 64;
+constexpr auto k_batch_interval = std::chrono::milliseconds(100);
 
 constexpr const char* k_upsert =
     "INSERT INTO cache (key, provider, model, request, response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
@@ -56,6 +62,7 @@ struct CacheTable::Impl {
   std::condition_variable drained;
   std::deque<CacheRow> queue;
   std::size_t writing = 0;
+  int flushing = 0; // flush() callers waiting: write what is queued at once
   bool stopping = false;
   std::optional<Error> write_error;
   std::thread thread;
@@ -68,6 +75,8 @@ struct CacheTable::Impl {
       if (queue.empty()) {
         return;
       }
+      wake.wait_for(lock, k_batch_interval,
+                    [&] { return stopping || flushing > 0 || queue.size() >= k_batch_rows; });
       std::vector<CacheRow> batch(std::make_move_iterator(queue.begin()),
                                   std::make_move_iterator(queue.end()));
       queue.clear();
@@ -147,17 +156,25 @@ std::optional<std::string> CacheTable::lookup(const std::string& key)
 
 void CacheTable::put(CacheRow row)
 {
+  bool wake = false;
   {
     std::lock_guard lock(m_impl->mutex);
     m_impl->queue.push_back(std::move(row));
+    // The first row starts the batch timer; a full batch is written at once.
+    wake = m_impl->queue.size() == 1 || m_impl->queue.size() >= k_batch_rows;
   }
-  m_impl->wake.notify_one();
+  if (wake) {
+    m_impl->wake.notify_one();
+  }
 }
 
 Result<void> CacheTable::flush()
 {
   std::unique_lock lock(m_impl->mutex);
+  ++m_impl->flushing;
+  m_impl->wake.notify_one();
   m_impl->drained.wait(lock, [&] { return m_impl->queue.empty() && m_impl->writing == 0; });
+  --m_impl->flushing;
   if (m_impl->write_error) {
     return fail(*m_impl->write_error);
   }

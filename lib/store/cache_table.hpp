@@ -50,7 +50,8 @@ public:
   // nullopt when absent; a database error also reads as absent (a cache must not fail a call)
   // and is counted in read_errors().
   std::optional<std::string> lookup(const std::string& key);
-  // Queues an insert-or-replace of `row`.
+  // Queues an insert-or-replace of `row`. Rows are committed in batches of up to 64, at most
+  // ~100 ms after the first queued one, and at once on flush(); until then lookup() misses them.
   void put(CacheRow row);
   // Waits until every queued row is committed; the first write error, if any.
   Result<void> flush();

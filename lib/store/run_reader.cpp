@@ -218,7 +218,9 @@ Result<void> read_trials(sqlite::Db& db, const std::string& run_id, std::vector<
     s.reason = scores->text(5);
     s.cost_usd = scores->real(6);
     s.error = scores->text(7);
-    s.details = Json::parse(scores->text(8), nullptr, false);
+    // Most scores have no details: skip the parser for the empty object.
+    const std::string details = scores->text(8);
+    s.details = details == "{}" ? Json::object() : Json::parse(details, nullptr, false);
     if (!s.details.is_object()) {
       s.details = Json::object();
     }

@@ -175,16 +175,16 @@ Result<void> TrialWriter::Impl::write_trial(const ScoredTrial& scored, const std
       continue;
     }
     auto done = insert_score.bind_int(1, trial_id)
-                  .bind_text(2, s.metric)
-                  .bind_int(3, static_cast<std::int64_t>(i))
-                  .bind_double(4, s.value)
-                  .bind_int(5, s.pass ? 1 : 0)
-                  .bind_optional(6, s.threshold)
-                  .bind_text(7, s.reason)
-                  .bind_double(8, s.cost_usd)
-                  .bind_text(9, s.error)
-                  .bind_text(10, s.details.is_object() ? s.details.dump() : "{}")
-                  .run();
+                    .bind_text(2, s.metric)
+                    .bind_int(3, static_cast<std::int64_t>(i))
+                    .bind_double(4, s.value)
+                    .bind_int(5, s.pass ? 1 : 0)
+                    .bind_optional(6, s.threshold)
+                    .bind_text(7, s.reason)
+                    .bind_double(8, s.cost_usd)
+                    .bind_text(9, s.error)
+                    .bind_text(10, s.details.is_object() && !s.details.empty() ? s.details.dump() : "{}")
+                    .run();
     if (!done) {
       return done;
     }

@@ -183,3 +183,75 @@ TEST_CASE("the worker pool runs every posted job and wait_idle waits for them")
   pool.wait_idle();
   CHECK(count == 1000);
 }
+
+namespace {
+
+// Everything a report reads from a RunData, as JSON, so two runs can be compared whole.
+Json run_fingerprint(const RunData& run)
+{
+  Json trials = Json::array();
+  for (const ScoredTrial& scored : run.trials) {
+    const Trial& t = scored.trial;
+    Json scores = Json::array();
+    for (const Score& s : scored.scores) {
+      scores.push_back({s.metric, s.value, s.pass, s.threshold ? Json(*s.threshold) : Json(), s.reason,
+                        s.cost_usd, s.error, s.details});
+    }
+    trials.push_back({t.candidate_id, t.case_id, t.repeat_index, t.output, t.latency_ms, t.usage.total_tokens,
+                      t.cost_usd ? Json(*t.cost_usd) : Json(), t.cache_hit, t.attempts,
+                      failure_kind_name(t.failure), t.error, t.provider_id, scores});
+  }
+  Json gate = Json::array();
+  for (const GateResult& g : run.gate_results) {
+    gate.push_back({g.metric, g.candidate_id, g.check, g.observed, g.limit, g.passed, g.message});
+  }
+  Json cases = Json::array();
+  for (const Case& c : run.cases) {
+    cases.push_back({c.id, c.vars, c.row});
+  }
+  const RunInfo& i = run.info;
+  return {{"info",
+           {i.id, i.suite_name, i.suite_path, run_status_name(i.status), i.started_at, i.finished_at, i.seed,
+            i.repeat, i.candidates.size(), i.case_count, i.trial_count, i.verdict, i.config, i.options}},
+          {"cases", cases},
+          {"trials", trials},
+          {"gate", gate}};
+}
+
+} // namespace
+
+TEST_CASE(
+    "a gated run comes back in the outcome exactly as the store reads it, so the report needs no reload")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  CountingObserver observer;
+  Suite suite = field_suite(6, 2);
+  suite.gate.push_back({"refund", "", std::nullopt, 0.9, std::nullopt, {}}); // fails: a verdict of "fail"
+  auto outcome = run_suite(suite, options, observer);
+  REQUIRE(outcome);
+  CHECK(outcome->verdict == RunVerdict::gate_failed);
+  REQUIRE(outcome->run.has_value());
+  auto store = Store::open(options.db_path);
+  REQUIRE(store);
+  auto stored = (*store)->load_run(outcome->run_id);
+  REQUIRE(stored);
+  CHECK(stored->info.verdict == "fail");
+  CHECK(stored->gate_results.size() == 2);
+  CHECK(run_fingerprint(*outcome->run).dump() == run_fingerprint(*stored).dump());
+}
+
+TEST_CASE("an interrupted run is not gated and carries no run in its outcome")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  std::atomic<bool> stop{true};
+  options.stop_requested = &stop;
+  CountingObserver observer;
+  auto outcome = run_suite(field_suite(3, 1), options, observer);
+  REQUIRE(outcome);
+  CHECK(outcome->verdict == RunVerdict::interrupted);
+  CHECK_FALSE(outcome->run.has_value());
+}

@@ -130,3 +130,56 @@ TEST_CASE("matching stays fast with a few thousand rules")
   // under sanitizers.
   CHECK(elapsed < std::chrono::milliseconds(2000));
 }
+
+TEST_CASE("a large answers file answers exactly as a rule-by-rule scan: first matching rule, models and "
+          "patterns kept")
+{
+  // 400 per-case rules (two models, overlapping needles: "q1," is inside "q11," and "xq1,"), with
+  // an unconditional rule for m1 and a pattern rule in the middle: the indexed lookup must still
+  // give the first rule in file order that matches.
+  std::string text;
+  for (int i = 0; i < 400; ++i) {
+    const std::string model = i % 2 == 0 ? "m1" : "m2";
+    if (i == 200) {
+      text += R"({"model": "m1", "reply": "catch-all m1"})"
+              "\n";
+    }
+    if (i == 100) {
+      text += R"({"pattern": "q3[0-9],", "reply": "pattern q3x"})"
+              "\n";
+    }
+    text += "{\"model\": \"" + model + "\", \"contains\": \"q" + std::to_string(i % 200) +
+            ",\", \"reply\": \"r" + std::to_string(i) + "\"}\n";
+  }
+  auto book = AnswerBook::parse(text, "many.jsonl");
+  REQUIRE(book.has_value());
+  // The reference: every rule in order, as the answers file documents.
+  auto scan = [&](const std::string& model, const std::string& user) -> std::string {
+    for (int i = 0; i < 400; ++i) {
+      if (i == 200 && model == "m1") {
+        return "catch-all m1";
+      }
+      if (i == 100 && (user.find("q3") != std::string::npos)) {
+        for (int d = 0; d <= 9; ++d) {
+          if (user.find("q3" + std::to_string(d) + ",") != std::string::npos) {
+            return "pattern q3x";
+          }
+        }
+      }
+      const std::string rule_model = i % 2 == 0 ? "m1" : "m2";
+      if (rule_model == model && user.find("q" + std::to_string(i % 200) + ",") != std::string::npos) {
+        return "r" + std::to_string(i);
+      }
+    }
+    return "<none>";
+  };
+  for (const std::string model : {"m1", "m2", "m3"}) {
+    for (int q = 0; q < 210; q += 1) {
+      const std::string user = "question q" + std::to_string(q) + ", and xq1, too";
+      CAPTURE(model);
+      CAPTURE(user);
+      CHECK(reply_of(*book, model, user) == scan(model, user));
+    }
+    CHECK(reply_of(*book, model, "nothing here") == scan(model, "nothing here"));
+  }
+}

@@ -63,6 +63,17 @@ const std::string k_body = R"({"model":"m","messages":[{"role":"user","content":
 } // namespace
 
 TEST_CASE(
+    "sha256_hex gives the standard digest in lower-case hex, and a key is the same from its dumped material")
+{
+  // FIPS 180-2 test vectors: committed cassettes depend on these bytes never changing.
+  CHECK(sha256_hex("abc") == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  CHECK(sha256_hex("") == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  const Json material = cache_key_material("openai", chat_request(k_body));
+  CHECK(cache_key_of_dump(material.dump()) == cache_key(material));
+  CHECK(cache_key(material) == "v1:" + sha256_hex(material.dump()));
+}
+
+TEST_CASE(
     "the cache key is a versioned SHA-256 of the request that ignores auth headers and non-output fields")
 {
   const std::string key = cache_key(cache_key_material("openai", chat_request(k_body)));
