@@ -15,7 +15,7 @@
 # usage: bench/compare-promptfoo/run.sh [EVALGATE=build-rel/evalgate] [N=1000] [LATENCY_MS=0] [CONCURRENCY=64]
 # env:   PROMPTFOO_DIR=DIR   reuse (or install once into) DIR instead of a fresh temporary folder
 #        PROMPTFOO_VERSION (0.123.1), NODE_VERSION (22), TOOLS ("evalgate promptfoo"), KEEP=1 keeps
-#        the work folder (printed)
+#        the work folder (printed), EVALGATE_ARGS (extra `evalgate run` flags, e.g. "--cache off")
 set -euo pipefail
 evalgate=$(realpath "${1:-build-rel/evalgate}")
 n=${2:-1000} latency=${3:-0} concurrency=${4:-64}
@@ -110,8 +110,9 @@ for tool in $tools; do
   start_mock "$dir"
   if [ "$tool" = evalgate ]; then
     cp "$work/load/evalgate/"* "$dir/"
+    # shellcheck disable=SC2086 # EVALGATE_ARGS is a list of flags
     EVALGATE_MOCK_PORT=$port EVALGATE_MOCK_KEY=mock measure "$dir" "$evalgate" run evalgate.yaml --db run.db \
-      --no-progress
+      --no-progress ${EVALGATE_ARGS:-}
     if [ "$code" -ne 0 ] && [ "$code" -ne 1 ]; then
       echo "evalgate exited $code" >&2
       cat "$dir/stderr.txt" >&2
