@@ -68,7 +68,7 @@ Command mock_provider_command()
             app.add_option("--latency-ms", o.latency_ms, "Delay before every answer")->capture_default_str();
             app.add_option("--fault", flags->faults,
                            "Inject KIND:PROBABILITY (401, 429, 500, 503, 529, timeout, malformed, reset, stream_cut, "
-                           "slow_stream); repeatable");
+                           "slow_stream, 429_bare); repeatable");
             app.add_option("--retry-after", o.retry_after_s, "Seconds sent in retry-after on injected 429s");
             app.add_option("--timeout-hang-ms", o.timeout_hang_ms,
                            "How long a 'timeout' fault holds a request before closing it")

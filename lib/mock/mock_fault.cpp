@@ -10,7 +10,7 @@ namespace {
 constexpr MockFault k_all_faults[] = {MockFault::http_401, MockFault::http_429, MockFault::http_500,
                                       MockFault::http_503, MockFault::http_529, MockFault::timeout,
                                       MockFault::malformed, MockFault::reset, MockFault::stream_cut,
-                                      MockFault::slow_stream};
+                                      MockFault::slow_stream, MockFault::http_429_bare};
 
 } // namespace
 
@@ -20,7 +20,7 @@ Result<MockFaultRate> parse_mock_fault(const std::string& text)
     return fail(ErrorCategory::usage,
                 "invalid --fault '" + text +
                   "': expected KIND:PROBABILITY with KIND one of 401, 429, 500, 503, 529, timeout, "
-                  "malformed, reset, stream_cut, slow_stream and PROBABILITY in [0,1]");
+                  "malformed, reset, stream_cut, slow_stream, 429_bare and PROBABILITY in [0,1]");
   };
   const std::size_t colon = text.find(':');
   if (colon == std::string::npos) {
@@ -61,6 +61,7 @@ const char* fault_name(MockFault fault)
   case MockFault::reset: return "reset";
   case MockFault::stream_cut: return "stream_cut";
   case MockFault::slow_stream: return "slow_stream";
+  case MockFault::http_429_bare: return "429_bare";
   }
   return "unknown";
 }

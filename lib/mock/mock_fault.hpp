@@ -16,7 +16,7 @@
 namespace evalgate::mock {
 
 // "401", "429", "500", "503", "529", "timeout", "malformed", "reset", "stream_cut",
-// "slow_stream": the spelling of --fault
+// "slow_stream", "429_bare": the spelling of --fault
 // and of the /stats "faults" keys.
 const char* fault_name(MockFault fault);
 

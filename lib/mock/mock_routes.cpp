@@ -63,6 +63,7 @@ const char* fault_message(MockFault fault)
   case MockFault::http_401:
     return "Invalid API key (injected by evalgate mock-provider).";
   case MockFault::http_429:
+  case MockFault::http_429_bare:
     return "Rate limit reached (injected by evalgate mock-provider).";
   case MockFault::http_500:
     return "Internal server error (injected fault).";
@@ -81,6 +82,7 @@ int fault_status(MockFault fault)
   case MockFault::http_401:
     return 401;
   case MockFault::http_429:
+  case MockFault::http_429_bare:
     return 429;
   case MockFault::http_503:
     return 503;

@@ -28,6 +28,7 @@ enum class MockFault {
   reset,
   stream_cut,  // a streamed answer ends halfway, without its final marker
   slow_stream, // each stream event is sent slow_stream_ms after the previous one
+  http_429_bare, // a 429 without any retry hint, whatever retry_after_s says
 };
 
 struct MockFaultRate {

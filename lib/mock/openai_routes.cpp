@@ -70,6 +70,9 @@ HttpResponse http_fault_response(MockFault fault, double retry_after_s)
     }
     return response;
   }
+  case MockFault::http_429_bare:
+    return error_response(429, "Rate limit reached (injected by evalgate mock-provider).", "rate_limit_error",
+                          "rate_limit_exceeded");
   case MockFault::http_500:
     return error_response(500, "The server had an error while processing your request (injected fault).",
                           "server_error", "internal_error");

@@ -181,6 +181,20 @@ TEST_CASE("an anthropic 429 fault carries retry-after and the anthropic-ratelimi
   CHECK(res->has_header("anthropic-ratelimit-tokens-reset"));
 }
 
+TEST_CASE("an anthropic 429_bare fault has neither retry-after nor the anthropic-ratelimit headers")
+{
+  MockOptions options = with_fault(MockFault::http_429_bare);
+  options.retry_after_s = 3;
+  RunningMock mock(options);
+  TestHttpClient client("127.0.0.1", mock.port());
+  auto res = post(client, messages_body("hi"));
+  REQUIRE(res);
+  CHECK(res->status == 429);
+  CHECK(Json::parse(res->body)["error"]["type"] == "rate_limit_error");
+  CHECK_FALSE(res->has_header("retry-after"));
+  CHECK_FALSE(res->has_header("anthropic-ratelimit-requests-reset"));
+}
+
 TEST_CASE("an anthropic stream_cut fault ends the stream before message_stop")
 {
   RunningMock mock(with_fault(MockFault::stream_cut));

@@ -17,7 +17,8 @@ TEST_CASE("fault specs name a kind and a probability")
   const Good goods[] = {{"401:1", MockFault::http_401, 1.0},      {"429:0.1", MockFault::http_429, 0.1},
                         {"500:0", MockFault::http_500, 0.0},      {"503:0.5", MockFault::http_503, 0.5},
                         {"529:1.0", MockFault::http_529, 1.0},    {"timeout:0.25", MockFault::timeout, 0.25},
-                        {"malformed:1e-2", MockFault::malformed, 0.01}, {"reset:.5", MockFault::reset, 0.5}};
+                        {"malformed:1e-2", MockFault::malformed, 0.01}, {"reset:.5", MockFault::reset, 0.5},
+                        {"429_bare:0.2", MockFault::http_429_bare, 0.2}};
   for (const Good& good : goods) {
     CAPTURE(good.text);
     auto parsed = parse_mock_fault(good.text);
@@ -38,7 +39,7 @@ TEST_CASE("a bad fault spec is a usage error listing the accepted kinds")
     CHECK(parsed.error().str() ==
           std::string("invalid --fault '") + text +
             "': expected KIND:PROBABILITY with KIND one of 401, 429, 500, 503, 529, timeout, malformed, reset, "
-            "stream_cut, slow_stream and PROBABILITY in [0,1]");
+            "stream_cut, slow_stream, 429_bare and PROBABILITY in [0,1]");
   }
 }
 

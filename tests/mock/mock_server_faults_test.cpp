@@ -62,6 +62,20 @@ TEST_CASE("a 429 fault carries retry-after only when configured")
   CHECK_FALSE(bare->has_header("retry-after"));
 }
 
+TEST_CASE("a 429_bare fault is a 429 without retry-after even when one is configured")
+{
+  MockOptions options = with_fault(MockFault::http_429_bare);
+  options.retry_after_s = 2;
+  RunningMock mock(options);
+  TestHttpClient client("127.0.0.1", mock.port());
+  auto res = post_chat(client);
+  REQUIRE(res);
+  CHECK(res->status == 429);
+  CHECK_FALSE(res->has_header("retry-after"));
+  CHECK(Json::parse(res->body)["error"]["code"] == "rate_limit_exceeded");
+  CHECK(mock.stats()["faults"]["429_bare"] == 1);
+}
+
 TEST_CASE("5xx faults answer with their status in the OpenAI error shape")
 {
   for (const auto& [fault, status, type] :
