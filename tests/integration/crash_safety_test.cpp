@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -54,12 +55,30 @@ bool has_run(const std::string& db)
          sql.scalar("SELECT count(*) FROM runs") != "0";
 }
 
+// Trials committed so far, read while the child may be writing (WAL readers never block the
+// writer); -1 while the database or its tables do not exist yet or are locked by the schema setup.
+long stored_trials(const std::string& db)
+{
+  sqlite3* handle = nullptr;
+  long count = -1;
+  if (sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(handle, "SELECT count(*) FROM trials", -1, &stmt, nullptr) == SQLITE_OK &&
+        sqlite3_step(stmt) == SQLITE_ROW) {
+      count = sqlite3_column_int64(stmt, 0);
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close(handle);
+  return count;
+}
+
 std::int64_t mock_requests(Harness& h)
 {
   return h.mock_stats().value("requests", std::int64_t{0});
 }
 
-constexpr int k_cases = 30;
+constexpr int k_cases = 40;
 constexpr int k_repeat = 2;
 constexpr int k_trials = k_cases * 2 * k_repeat;
 
@@ -69,10 +88,10 @@ TEST_CASE(
     "a run killed with SIGKILL at random points and resumed each time ends equal to an uninterrupted run")
 {
   MockOptions mock;
-  mock.latency_ms = 3;
+  mock.latency_ms = 10; // a run lasts several of the writer's 200 ms commits
   SuiteShape shape;
   shape.cases = k_cases;
-  shape.concurrency = 4;
+  shape.concurrency = 2;
   Harness h(mock, shape);
   std::ofstream(h.suite(), std::ios::app) << "repeat: " << k_repeat << "\n";
 
@@ -96,17 +115,38 @@ TEST_CASE(
         args.insert(args.end(), {"--resume", "latest"});
       }
       const std::int64_t before = mock_requests(h);
-      // Each kill lands after 1..trials-1 more provider requests, or after a random delay that
-      // may hit start-up (suite loading, run creation) as well as a commit in progress.
-      const bool by_requests = round == 0 || rng() % 3 != 0;
-      const std::int64_t after_requests = 1 + static_cast<std::int64_t>(rng() % (k_trials - 1));
+      const long stored_before = std::max(0L, stored_trials(db));
+      // Where the kill lands: (0) a few requests after a random number of further trials (within
+      // the first two thirds of what is left) were committed, so mid-batch with earlier batches
+      // durable; (1) after a random number of requests; (2) after a random delay, which may hit
+      // start-up (suite loading, run creation) or a resumed run's end.
+      const unsigned draw = rng() % 4;
+      // The first round always dies: with no cache yet it must make all its requests to finish.
+      const unsigned mode = round == 0 ? 1 : draw >= 2 ? 0 : draw;
+      const long remaining = k_trials - stored_before;
+      const long after_stored =
+          stored_before + 1 +
+          static_cast<long>(rng() % static_cast<unsigned>(std::max(1L, remaining * 2 / 3)));
+      const std::int64_t after_requests =
+          1 + static_cast<std::int64_t>(rng() % static_cast<unsigned>(std::max(1L, remaining - 1)));
+      const std::int64_t extra_requests = static_cast<std::int64_t>(rng() % 16);
       const auto delay = std::chrono::milliseconds(rng() % 400);
-      const bool kill_this_round = kills < 3;
+      const bool kill_this_round = kills < 4;
       ChildProcess child(args, h.dir().path().string(), env, h.dir().file("round"));
       const auto start = std::chrono::steady_clock::now();
+      std::int64_t committed_at = -1; // mock requests when `after_stored` trials were committed
       while (!child.exited()) {
-        const bool due = by_requests ? mock_requests(h) - before >= after_requests
-                                     : std::chrono::steady_clock::now() - start >= delay;
+        bool due = false;
+        if (mode == 0) {
+          if (committed_at < 0 && stored_trials(db) >= after_stored) {
+            committed_at = mock_requests(h);
+          }
+          due = committed_at >= 0 && mock_requests(h) - committed_at >= extra_requests;
+        } else if (mode == 1) {
+          due = mock_requests(h) - before >= after_requests;
+        } else {
+          due = std::chrono::steady_clock::now() - start >= delay;
+        }
         if (kill_this_round && due) {
           child.kill_now();
           break;

@@ -73,7 +73,9 @@ TEST_CASE(
     "a disk that fills up mid-run stops the run with exit 3 naming the database, and --resume finishes it")
 {
   MockOptions mock;
-  mock.latency_ms = 5;
+  // Slow enough that the disk fills (within the first few 200 ms commits) long before the 150
+  // trials could all have been requested, even on a fast machine.
+  mock.latency_ms = 20;
   Harness h(mock);
   write_echo_suite(h);
   const std::string disk_dir = h.dir().file("disk");
@@ -110,7 +112,7 @@ TEST_CASE(
   if (disk.mounted()) {
     REQUIRE(disk.grow("64m"));
   }
-  ChildProcess resumed({EVALGATE_BIN, "run", "--resume", "latest", "--db", db, "--no-progress"},
+  ChildProcess resumed({EVALGATE_BIN, "run", "--resume", "latest", "--db", db, "--no-progress", "-j", "16"},
                        h.dir().path().string(), env, h.dir().file("resumed"));
   const int resumed_code = resumed.wait();
   INFO(resumed.err());
