@@ -37,11 +37,14 @@ std::string message_of(sqlite3* db)
   if (code == SQLITE_FULL || system == ENOSPC) {
     return message + " (disk full: no space left on device)";
   }
-  if (system == EFBIG || size_limited) {
+  if (system == EFBIG) {
     return message + " (file size limit reached: " + std::strerror(EFBIG) + "; see ulimit -f)";
   }
   if (system == EDQUOT) {
     return message + " (disk quota exceeded)";
+  }
+  if (size_limited) {
+    return message + " (probably the file size limit: ulimit -f is set)";
   }
   const char* file = sqlite3_db_filename(db, "main");
   struct statvfs disk {};
