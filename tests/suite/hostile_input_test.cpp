@@ -66,6 +66,17 @@ TEST_CASE("a 100 MB single-line CSV record is a located error at the 16 MiB row 
           << " ms");
 }
 
+TEST_CASE("a JSON or YAML dataset above 16 MiB is refused before it is parsed whole")
+{
+  const std::string padding(17U * 1024 * 1024, ' ');
+  CHECK(read_error("big.json", "[{\"id\": \"a\"}" + padding + "]") ==
+        "big.json: a .json dataset is parsed whole, so it may hold at most 16 MiB (this one is 17.0 MiB); "
+        "write one "
+        "object per line as .jsonl, which is streamed");
+  CHECK(read_error("big.yaml", "- id: a\n" + padding).rfind("big.yaml: a YAML dataset is parsed whole", 0) ==
+        0);
+}
+
 TEST_CASE("a row just under the limit loads whole, in JSONL and CSV")
 {
   const std::string long_text(4U * 1024 * 1024, 'b');
