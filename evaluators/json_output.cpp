@@ -1,11 +1,16 @@
 #include "evaluators/json_output.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <string>
 
 namespace evalgate {
 
 Result<Json> parse_output_json(std::string_view output)
 {
+  if (auto deep = json_depth_exceeded(output)) {
+    return fail(ErrorCategory::data, json_depth_message(*deep));
+  }
   try {
     return Json::parse(output);
   } catch (const Json::exception& e) {

@@ -1,5 +1,7 @@
 #include "evaluators/embedding/question_prompt.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <fmt/format.h>
 
 namespace evalgate {
@@ -85,7 +87,7 @@ Result<GeneratedQuestions> parse_generated_questions(std::string_view reply)
   if (last != std::string_view::npos) {
     for (std::size_t start = reply.find('{'); start != std::string_view::npos && start < last;
          start = reply.find('{', start + 1)) {
-      Json parsed = Json::parse(reply.substr(start, last - start + 1), nullptr, false);
+      Json parsed = parse_json_bounded(reply.substr(start, last - start + 1));
       if (!parsed.is_discarded()) {
         return read_object(parsed);
       }

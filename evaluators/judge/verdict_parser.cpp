@@ -1,5 +1,7 @@
 #include "evaluators/judge/verdict_parser.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <cctype>
 #include <regex>
 #include <string>
@@ -11,7 +13,7 @@ namespace {
 
 std::optional<Json> parse_object(std::string_view text)
 {
-  Json parsed = Json::parse(text.begin(), text.end(), nullptr, false);
+  Json parsed = parse_json_bounded(text);
   if (parsed.is_discarded() || !parsed.is_object()) {
     return std::nullopt;
   }

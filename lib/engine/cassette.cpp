@@ -1,5 +1,7 @@
 #include "engine/cassette.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <fstream>
 
 #include <fmt/format.h>
@@ -25,7 +27,7 @@ Unexpected bad_line(const std::string& file, long line, const std::string& what)
 
 Result<CacheRow> parse_line(const std::string& text, const std::string& file, long line)
 {
-  Json entry = Json::parse(text, nullptr, false);
+  Json entry = parse_json_bounded(text);
   if (entry.is_discarded() || !entry.is_object()) {
     return bad_line(file, line, "expected one JSON object per line");
   }

@@ -272,7 +272,13 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   }
 
   if (auto finished = (*writer)->finish(); !finished) {
-    return fail(finished.error());
+    Error error = finished.error();
+    if (error.category == ErrorCategory::store) {
+      // Everything committed before the failure stays valid: say how to finish the run.
+      error.message +=
+          "; once the store can be written again, finish the run with: evalgate run --resume " + info.id;
+    }
+    return fail(std::move(error));
   }
   if (auto cached = (*builder)->finish(); !cached) {
     return fail(cached.error());

@@ -96,7 +96,9 @@ TrialPipeline::TrialPipeline(const RunOptions& options, int trial_limit, RunObse
 
 bool TrialPipeline::stopping() const
 {
-  return m_abort.load() || (m_options.stop_requested != nullptr && m_options.stop_requested->load());
+  // A writer that cannot write (disk full) would drop every later trial: stop paying for them.
+  return m_abort.load() || m_writer.failed() ||
+         (m_options.stop_requested != nullptr && m_options.stop_requested->load());
 }
 
 std::string TrialPipeline::abort_message() const

@@ -52,7 +52,8 @@ public:
 
   RunProgress& progress() { return m_progress; }
 
-  // True once Ctrl-C was pressed or a provider was found to fail every call.
+  // True once Ctrl-C was pressed, a provider was found to fail every call, or the store writer
+  // failed (its error comes from TrialWriter::finish()).
   bool stopping() const;
   bool aborted() const { return m_abort.load(); }
   std::string abort_message() const;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "providers/anthropic_provider.hpp"
 #include "providers/sse.hpp"
 #include "providers/wire_support.hpp"
@@ -65,7 +66,7 @@ private:
     if (m_stopped) {
       return {};
     }
-    const auto data = Json::parse(event.data, nullptr, false);
+    const auto data = parse_json_bounded(event.data);
     if (data.is_discarded() || !data.is_object()) {
       return fail(ErrorCategory::data,
                   fmt::format("malformed stream: an event's data is not a JSON object ({} bytes)",

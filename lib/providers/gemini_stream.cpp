@@ -1,5 +1,6 @@
 #include <fmt/format.h>
 
+#include "core/json_depth.hpp"
 #include "providers/gemini_provider.hpp"
 #include "providers/sse.hpp"
 #include "providers/wire_support.hpp"
@@ -33,7 +34,7 @@ public:
 private:
   Result<void> on_event(const SseEvent& event)
   {
-    const auto chunk = Json::parse(event.data, nullptr, false);
+    const auto chunk = parse_json_bounded(event.data);
     if (chunk.is_discarded()) {
       return fail(ErrorCategory::data,
                   fmt::format("malformed stream: an event's data is not JSON ({} bytes)", event.data.size()));

@@ -1,5 +1,7 @@
 #include "providers/ollama_provider.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <fmt/format.h>
 
 #include "providers/sse.hpp"
@@ -115,7 +117,7 @@ private:
     if (m_accumulator.done) {
       return {};
     }
-    const auto object = Json::parse(line, nullptr, false);
+    const auto object = parse_json_bounded(line);
     if (object.is_discarded()) {
       return fail(ErrorCategory::data,
                   fmt::format("malformed stream: a line is not JSON ({} bytes)", line.size()));

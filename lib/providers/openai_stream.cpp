@@ -1,5 +1,7 @@
 #include "providers/openai_wire.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <map>
 
 #include <fmt/format.h>
@@ -63,7 +65,7 @@ private:
       m_done = true;
       return {};
     }
-    const auto chunk = Json::parse(event.data, nullptr, false);
+    const auto chunk = parse_json_bounded(event.data);
     if (chunk.is_discarded() || !chunk.is_object()) {
       return fail(ErrorCategory::data,
                   fmt::format("malformed stream: an event's data is not a JSON object ({} bytes)",

@@ -1,5 +1,7 @@
 #include "providers/pricing.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <fstream>
@@ -147,7 +149,7 @@ Result<PriceTable> PriceTable::load_file(const std::string& path)
   }
   std::stringstream text;
   text << in.rdbuf();
-  Json document = Json::parse(text.str(), nullptr, false);
+  Json document = parse_json_bounded(text.str());
   if (document.is_discarded()) {
     return fail(ErrorCategory::data, path + ": not valid JSON");
   }

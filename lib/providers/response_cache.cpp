@@ -1,5 +1,7 @@
 #include "providers/response_cache.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -222,7 +224,7 @@ std::optional<HttpResponse> decode_cached_response(const std::string& stored)
 Json cassette_response(const HttpResponse& response)
 {
   Json out = {{"status", response.status}};
-  Json body = Json::parse(response.body, nullptr, false);
+  Json body = parse_json_bounded(response.body);
   if (!body.is_discarded() && (body.is_object() || body.is_array())) {
     out["json"] = std::move(body); // reviewable in a cassette diff
   } else {

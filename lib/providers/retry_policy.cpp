@@ -1,5 +1,7 @@
 #include "providers/retry_policy.hpp"
 
+#include "core/json_depth.hpp"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -107,7 +109,7 @@ std::optional<double> gemini_retry_delay(std::string_view body)
   if (body.find("retryDelay") == std::string_view::npos) {
     return std::nullopt;
   }
-  const auto parsed = Json::parse(body.begin(), body.end(), nullptr, false);
+  const auto parsed = parse_json_bounded(body);
   if (!parsed.is_object() || !parsed.contains("error") || !parsed["error"].is_object()) {
     return std::nullopt;
   }
@@ -319,7 +321,7 @@ std::optional<double> parse_retry_after(const HttpResponse& response, std::chron
 
 std::string provider_error_message(std::string_view body)
 {
-  const auto parsed = Json::parse(body.begin(), body.end(), nullptr, false);
+  const auto parsed = parse_json_bounded(body);
   if (parsed.is_object()) {
     const auto error = parsed.find("error");
     if (error != parsed.end()) {

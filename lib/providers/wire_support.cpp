@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "core/env.hpp"
+#include "core/json_depth.hpp"
 
 namespace evalgate {
 
@@ -184,6 +185,9 @@ std::string to_json_text(const Json& value)
 
 Result<Json> parse_body(std::string_view body)
 {
+  if (auto deep = json_depth_exceeded(body)) {
+    return fail(ErrorCategory::data, "malformed response: body " + json_depth_message(*deep));
+  }
   auto parsed = Json::parse(body, nullptr, false);
   if (parsed.is_discarded()) {
     return fail(ErrorCategory::data,

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "report/markup.hpp"
 #include "report/report.hpp"
 
 namespace evalgate {
@@ -12,7 +13,7 @@ namespace {
 std::string escape_data(const std::string& text)
 {
   std::string out;
-  for (char c : text) {
+  for (char c : report_detail::valid_utf8_text(text)) {
     switch (c) {
     case '%': out += "%25"; break;
     case '\r': out += "%0D"; break;

@@ -123,11 +123,17 @@ std::string markdown_cell(std::string_view text)
   });
 }
 
+std::string valid_utf8_text(std::string_view text)
+{
+  return escape_utf8(text, [](char c, std::string& out) { out += c; });
+}
+
 std::string csv_number(std::string_view text) { return std::string(text); }
 
 std::string csv_text(std::string_view text)
 {
-  std::string value(text);
+  // Invalid UTF-8 becomes U+FFFD as in every other report, so the file opens as UTF-8 everywhere.
+  std::string value = valid_utf8_text(text);
   if (!value.empty() && (value[0] == '=' || value[0] == '+' || value[0] == '-' || value[0] == '@')) {
     value.insert(value.begin(), '\'');
   }

@@ -21,9 +21,14 @@ std::string html_escape(std::string_view text);
 std::string markdown_cell(std::string_view text);
 
 // One RFC 4180 field: quoted when it holds a comma, quote, CR or LF. Text cells starting with
-// = + - @ (spreadsheet formulas) get a leading apostrophe (OWASP "CSV injection").
+// = + - @ (spreadsheet formulas) get a leading apostrophe (OWASP "CSV injection"); invalid UTF-8
+// bytes become U+FFFD.
 std::string csv_text(std::string_view text);
 std::string csv_number(std::string_view text);
+
+// `text` with every invalid UTF-8 byte replaced by U+FFFD and nothing else changed: for plain-text
+// outputs (terminal, workflow commands) that must stay valid UTF-8.
+std::string valid_utf8_text(std::string_view text);
 
 // `text` cut to at most `max_bytes` bytes on a UTF-8 boundary, with "…" appended when cut.
 std::string truncate_utf8(std::string_view text, std::size_t max_bytes);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "report/markup.hpp"
+
 namespace evalgate::report_detail {
 
 namespace {
@@ -67,7 +69,7 @@ std::string elide(std::string_view text, std::size_t max_width)
 
 std::string single_line(std::string_view text)
 {
-  std::string out(text);
+  std::string out = valid_utf8_text(text); // a terminal shows U+FFFD, not mojibake or a broken sequence
   for (char& c : out) {
     const auto byte = static_cast<unsigned char>(c);
     if (byte < 0x20U || byte == 0x7FU) {

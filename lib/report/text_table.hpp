@@ -19,7 +19,7 @@ std::size_t display_width(std::string_view text);
 std::string elide(std::string_view text, std::size_t max_width);
 
 // One line: control characters (newlines, tabs, ESC, ...) become spaces so a provider's message
-// cannot break the layout or inject terminal escapes.
+// cannot break the layout or inject terminal escapes; invalid UTF-8 bytes become U+FFFD.
 std::string single_line(std::string_view text);
 
 enum class Align { left, right };

@@ -1,5 +1,10 @@
 #include "store/sqlite.hpp"
 
+#include <sys/resource.h>
+#include <sys/statvfs.h>
+
+#include <cerrno>
+#include <cstring>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -13,6 +18,40 @@ namespace {
 Unexpected open_error(const std::string& path, const std::string& reason)
 {
   return fail(ErrorCategory::store, "cannot open database " + path + ": " + reason);
+}
+
+// sqlite's message, plus the cause when a write failed for lack of room: SQLITE_FULL says only
+// "database or disk is full", and a file-size limit (EFBIG) comes back as a bare "disk I/O error".
+std::string message_of(sqlite3* db)
+{
+  std::string message = sqlite3_errmsg(db);
+  const int code = sqlite3_extended_errcode(db) & 0xff;
+  if (code != SQLITE_FULL && code != SQLITE_IOERR) {
+    return message;
+  }
+  // The errno sqlite keeps is read after the failing call and may be stale, so the limits that
+  // cause write failures are also checked directly.
+  const int system = sqlite3_system_errno(db);
+  rlimit file_size{};
+  const bool size_limited = getrlimit(RLIMIT_FSIZE, &file_size) == 0 && file_size.rlim_cur != RLIM_INFINITY;
+  if (code == SQLITE_FULL || system == ENOSPC) {
+    return message + " (disk full: no space left on device)";
+  }
+  if (system == EFBIG) {
+    return message + " (file size limit reached: " + std::strerror(EFBIG) + "; see ulimit -f)";
+  }
+  if (system == EDQUOT) {
+    return message + " (disk quota exceeded)";
+  }
+  if (size_limited) {
+    return message + " (probably the file size limit: ulimit -f is set)";
+  }
+  const char* file = sqlite3_db_filename(db, "main");
+  struct statvfs disk {};
+  if (file != nullptr && *file != '\0' && statvfs(file, &disk) == 0 && disk.f_bavail == 0) {
+    return message + " (disk full: no space left on device)";
+  }
+  return message;
 }
 
 } // namespace
@@ -86,8 +125,8 @@ Result<void> Db::exec(const std::string& sql)
 {
   char* message = nullptr;
   if (sqlite3_exec(m_db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
-    std::string text = message != nullptr ? message : last_message();
-    sqlite3_free(message);
+    sqlite3_free(message); // the same text as sqlite3_errmsg, which message_of explains
+    std::string text = last_message();
     return fail(ErrorCategory::store, text);
   }
   return {};
@@ -105,7 +144,7 @@ Result<Stmt> Db::prepare(std::string_view sql)
 
 std::string Db::last_message() const
 {
-  return m_db != nullptr ? sqlite3_errmsg(m_db) : "database is closed";
+  return m_db != nullptr ? message_of(m_db) : "database is closed";
 }
 
 std::int64_t Db::changes() const { return m_db != nullptr ? sqlite3_changes64(m_db) : 0; }
@@ -197,7 +236,7 @@ Result<bool> Stmt::step()
     return false;
   }
   // Reset so the statement is reusable and the connection's message is the step's message.
-  std::string message = sqlite3_errmsg(sqlite3_db_handle(m_stmt));
+  std::string message = message_of(sqlite3_db_handle(m_stmt));
   sqlite3_reset(m_stmt);
   return fail(ErrorCategory::store, message);
 }

@@ -72,6 +72,7 @@ struct TrialWriter::Impl {
 
   std::mutex finish_mutex; // finish() may be called from the destructor and by the owner
   std::atomic<std::int64_t> written{0};
+  std::atomic<bool> failed{false};
 
   void run();
   Result<void> write_batch(const std::vector<ScoredTrial>& batch);
@@ -104,6 +105,7 @@ void TrialWriter::Impl::run()
       // would fail the same way. Everything still queued is counted, never lost silently.
       std::lock_guard lock(mutex);
       write_error = done.error();
+      failed = true;
       not_written += static_cast<std::int64_t>(batch.size() + queue.size());
       queue.clear();
       return;
@@ -293,5 +295,10 @@ Result<void> TrialWriter::finish()
 }
 
 std::int64_t TrialWriter::written() const { return m_impl->written.load(); }
+
+bool TrialWriter::failed() const
+{
+  return m_impl->failed.load();
+}
 
 } // namespace evalgate

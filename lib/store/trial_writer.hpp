@@ -20,6 +20,7 @@ public:
   void push(ScoredTrial trial);
   Result<void> finish();
   std::int64_t written() const; // trials committed so far
+  bool failed() const;          // a batch failed to commit; finish() will say why
 
   struct Impl;
 

@@ -1,5 +1,7 @@
 #include "suite/dataset_formats.hpp"
 
+#include "core/json_depth.hpp"
+
 #include "suite/yaml_node.hpp"
 
 namespace evalgate::suite_detail {
@@ -60,7 +62,7 @@ Result<Json> cell_json(const std::string& field, const Json& cell, const Locatio
   if (text.empty()) {
     return Json(nullptr);
   }
-  Json parsed = Json::parse(text, nullptr, false);
+  Json parsed = parse_json_bounded(text);
   if (parsed.is_discarded()) {
     return fail(ErrorCategory::data, "field '" + field + "' must hold JSON in a CSV cell, got '" + text + "'", where);
   }

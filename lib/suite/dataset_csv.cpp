@@ -39,8 +39,16 @@ private:
     bool after_quote = false;
     bool any = false;
     m_quoted_field = false;
+    std::size_t bytes = 0;
     std::streambuf* buf = m_in.rdbuf();
     for (;;) {
+      if (++bytes > k_max_row_bytes) {
+        return fail(
+            ErrorCategory::data,
+            std::string("record is longer than ") + k_max_row_text + ", the limit for one dataset row" +
+                (in_quotes ? " (a quoted field that is never closed runs to the end of the file)" : ""),
+            row_location(m_display, m_row + 1));
+      }
       const int c = buf->sbumpc();
       if (c == std::char_traits<char>::eof()) {
         if (in_quotes) {

@@ -12,6 +12,12 @@
 
 namespace evalgate::suite_detail {
 
+// The longest JSONL line or CSV record a dataset may hold: far above any real case (a 1M-token
+// context is ~4 MiB), and a bound on what one row can cost in memory and time. A longer row is a
+// located error, found without reading the rest of it.
+inline constexpr std::size_t k_max_row_bytes = 16 * 1024 * 1024;
+inline constexpr const char* k_max_row_text = "16 MiB";
+
 // Where a dataset's rows come from, for errors, default ids and Case.dataset.
 struct DatasetSource {
   std::string display; // the path as written in the suite

@@ -8,6 +8,8 @@
 #include <optional>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "suite/dataset_formats.hpp"
 #include "suite/yaml_node.hpp"
 
@@ -67,7 +69,18 @@ Result<std::vector<Case>> read_dataset(const std::string& path, const std::strin
   case Format::csv: cases = suite_detail::read_csv(in, source); break;
   case Format::json:
   case Format::yaml: {
-    // Whole-document formats: a JSON array or YAML list has to be parsed as one tree anyway.
+    // Whole-document formats: a JSON array or YAML list has to be parsed as one tree anyway, and
+    // yaml-cpp holds ~45 times the file's size while it does, so these files get the row limit.
+    const auto size = fs::file_size(path, ec);
+    if (!ec && size > suite_detail::k_max_row_bytes) {
+      return fail(
+          ErrorCategory::data,
+          fmt::format("a {} dataset is parsed whole, so it may hold at most {} (this one is {:.1f} MiB); "
+                      "write one object per line as .jsonl, which is streamed",
+                      *format == Format::json ? ".json" : "YAML", suite_detail::k_max_row_text,
+                      static_cast<double>(size) / (1024.0 * 1024.0)),
+          file_at);
+    }
     std::ostringstream text;
     text << in.rdbuf();
     cases = suite_detail::read_tree(text.str(), source, *format == Format::json);

@@ -9,7 +9,8 @@
 // 1-based element index (locations are line:col). Default ids are "<display stem>-<row>".
 // Every field but `evaluators` stays in Case.vars. An empty dataset is an error ("no cases").
 // Case ids are not checked for uniqueness here: load_suite does that across all datasets.
-// JSONL and CSV are streamed; JSON and YAML are parsed whole.
+// JSONL and CSV are streamed, one row at most 16 MiB; JSON and YAML are parsed whole, a file at
+// most 16 MiB (k_max_row_bytes).
 
 #include <string>
 #include <vector>

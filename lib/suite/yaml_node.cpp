@@ -1,9 +1,14 @@
 #include "suite/yaml_node.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdint>
 #include <map>
 #include <optional>
+
+#include <yaml-cpp/depthguard.h>
+
+#include "core/json_depth.hpp"
 
 namespace evalgate::suite_detail {
 
@@ -148,6 +153,20 @@ Result<YAML::Node> parse_yaml(const std::string& text, const std::string& displa
 {
   try {
     return YAML::Load(text);
+  } catch (const YAML::DeepRecursion&) {
+    // yaml-cpp stops at 2000 levels of its own recursion with the message "bad file" and a mark
+    // at the end of the input; point at the bracket that opens level 257 instead when there is one.
+    Location where = file_location(display);
+    if (auto deep = json_depth_exceeded(text)) {
+      const auto line_start = text.rfind('\n', *deep);
+      where.line = 1 + static_cast<int>(
+                           std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(*deep), '\n'));
+      where.column = 1 + static_cast<int>(*deep - (line_start == std::string::npos ? 0 : line_start + 1));
+    }
+    return fail(category,
+                std::string(json ? "invalid JSON: " : "invalid YAML: ") + "nested deeper than " +
+                    std::to_string(k_max_json_depth) + " levels",
+                where);
   } catch (const YAML::ParserException& e) {
     Location where = file_location(display);
     if (e.mark.line >= 0) {
@@ -237,8 +256,16 @@ Json plain_scalar_to_json(const std::string& text)
   return text;
 }
 
-Result<Json> to_json(const YAML::Node& node, const std::string& display, ErrorCategory category)
+namespace {
+
+// The same depth bound as JSON text (core/json_depth.hpp): the value is copied and stored
+// recursively later, and must not be able to exhaust the stack there.
+Result<Json> to_json_at(const YAML::Node& node, const std::string& display, ErrorCategory category, int depth)
 {
+  if ((node.IsSequence() || node.IsMap()) && depth >= k_max_json_depth) {
+    return fail(category, "nested deeper than " + std::to_string(k_max_json_depth) + " levels",
+                node_location(display, node));
+  }
   if (!node.IsDefined() || node.IsNull()) {
     return Json(nullptr);
   }
@@ -255,7 +282,7 @@ Result<Json> to_json(const YAML::Node& node, const std::string& display, ErrorCa
   if (node.IsSequence()) {
     Json out = Json::array();
     for (const auto& item : node) {
-      auto converted = to_json(item, display, category);
+      auto converted = to_json_at(item, display, category, depth + 1);
       if (!converted) {
         return converted;
       }
@@ -278,13 +305,20 @@ Result<Json> to_json(const YAML::Node& node, const std::string& display, ErrorCa
       return fail(category, "duplicate key '" + key + "' (first at " + node_location(display, previous->second).str() + ")",
                   node_location(display, it->first));
     }
-    auto converted = to_json(it->second, display, category);
+    auto converted = to_json_at(it->second, display, category, depth + 1);
     if (!converted) {
       return converted;
     }
     out[key] = std::move(*converted);
   }
   return out;
+}
+
+} // namespace
+
+Result<Json> to_json(const YAML::Node& node, const std::string& display, ErrorCategory category)
+{
+  return to_json_at(node, display, category, 0);
 }
 
 } // namespace evalgate::suite_detail
