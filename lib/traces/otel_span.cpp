@@ -11,45 +11,96 @@ namespace evalgate::traces {
 
 void AttributeBag::add(std::string key, Json value)
 {
-  m_items.push_back(Item{std::move(key), std::move(value), false});
+  const std::string& owned = m_owned_keys.emplace_back(std::move(key));
+  m_items.push_back(Item{owned, {}, false, std::move(value), false});
+  m_sorted = m_items.size() < 2 || (m_sorted && m_items[m_items.size() - 2].key <= m_items.back().key);
+}
+
+void AttributeBag::add_text(std::string_view key, std::string_view text)
+{
+  m_items.push_back(Item{key, text, true, Json(), false});
+  m_sorted = m_items.size() < 2 || (m_sorted && m_items[m_items.size() - 2].key <= m_items.back().key);
+}
+
+void AttributeBag::sort()
+{
+  if (!m_sorted) {
+    std::stable_sort(m_items.begin(), m_items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
+    m_sorted = true;
+  }
+}
+
+std::vector<AttributeBag::Item>::iterator AttributeBag::lower_bound(std::string_view key)
+{
+  sort();
+  return std::lower_bound(m_items.begin(), m_items.end(), key,
+                          [](const Item& item, std::string_view k) { return item.key < k; });
+}
+
+const Json& AttributeBag::materialise(Item& item)
+{
+  if (item.has_text) {
+    item.value = std::string(item.text);
+    item.has_text = false;
+  }
+  return item.value;
 }
 
 const Json* AttributeBag::get(std::string_view key)
 {
-  for (auto& item : m_items) {
-    if (item.key == key) {
-      item.read = true;
-      return &item.value;
-    }
+  auto it = lower_bound(key);
+  if (it != m_items.end() && it->key == key) {
+    it->read = true;
+    return &materialise(*it);
   }
   return nullptr;
+}
+
+std::optional<std::string_view> AttributeBag::text(std::string_view key)
+{
+  auto it = lower_bound(key);
+  if (it == m_items.end() || it->key != key) {
+    return std::nullopt;
+  }
+  it->read = true;
+  if (it->has_text) {
+    return it->text;
+  }
+  if (it->value.is_string()) {
+    return std::string_view(it->value.get_ref<const std::string&>());
+  }
+  return std::nullopt;
 }
 
 void AttributeBag::each_with_prefix(std::string_view prefix,
                                     const std::function<void(std::string_view, const Json&)>& visit)
 {
-  for (auto& item : m_items) {
-    if (item.key.size() > prefix.size() && item.key.compare(0, prefix.size(), prefix) == 0) {
-      item.read = true;
-      visit(std::string_view(item.key).substr(prefix.size()), item.value);
+  for (auto it = lower_bound(prefix); it != m_items.end(); ++it) {
+    const std::string_view key = it->key;
+    if (key.substr(0, prefix.size()) != prefix) {
+      break;
+    }
+    if (key.size() > prefix.size()) {
+      it->read = true;
+      visit(key.substr(prefix.size()), materialise(*it));
     }
   }
 }
 
-bool AttributeBag::has_prefix(std::string_view prefix) const
+bool AttributeBag::has_prefix(std::string_view prefix)
 {
-  return std::any_of(m_items.begin(), m_items.end(), [&](const Item& item) {
-    return item.key.size() >= prefix.size() && item.key.compare(0, prefix.size(), prefix) == 0;
-  });
+  auto it = lower_bound(prefix);
+  return it != m_items.end() && it->key.substr(0, prefix.size()) == prefix;
 }
 
 void AttributeBag::unread_into(Json& metadata, std::string_view prefix) const
 {
   for (const auto& item : m_items) {
     if (!item.read) {
-      std::string key = std::string(prefix) + item.key;
+      std::string key = std::string(prefix);
+      key += item.key;
       if (!metadata.contains(key)) {
-        metadata[std::move(key)] = item.value;
+        metadata[std::move(key)] = item.has_text ? Json(std::string(item.text)) : item.value;
       }
     }
   }
@@ -303,11 +354,22 @@ private:
   // A structured attribute: a JSON string is parsed (a text that does not parse is a warning).
   std::optional<Json> structured(std::string_view key)
   {
+    if (auto text = m_bag.text(key)) {
+      // Straight from the document's string to Json, without an intermediate copy.
+      if (auto parsed = parse_json_text(*text)) {
+        return parsed;
+      }
+      return check_text(key, Json(std::string(*text)));
+    }
     const Json* value = m_bag.get(key);
     if (value == nullptr || value->is_null()) {
       return std::nullopt;
     }
-    Json parsed = parse_if_json_text(*value);
+    return check_text(key, parse_if_json_text(*value));
+  }
+
+  Json check_text(std::string_view key, Json parsed)
+  {
     if (parsed.is_string()) {
       const auto& s = parsed.get_ref<const std::string&>();
       const auto first = s.find_first_not_of(" \t\r\n");
@@ -320,6 +382,14 @@ private:
 
   std::optional<std::int64_t> integer(std::string_view key)
   {
+    if (auto text = m_bag.text(key)) {
+      auto out = parse_int64(*text);
+      if (!out) {
+        m_warn("attributes." + std::string(key),
+               "expected an integer, found " + Json(std::string(*text)).dump() + "; ignored");
+      }
+      return out;
+    }
     const Json* value = m_bag.get(key);
     if (value == nullptr || value->is_null()) {
       return std::nullopt;
@@ -344,7 +414,13 @@ private:
     return out;
   }
 
-  std::string string(std::string_view key) { return text_of(m_bag.get(key)); }
+  std::string string(std::string_view key)
+  {
+    if (auto text = m_bag.text(key)) {
+      return std::string(*text);
+    }
+    return text_of(m_bag.get(key));
+  }
 
   std::string first_string(std::initializer_list<std::string_view> keys)
   {

@@ -7,6 +7,8 @@
 // to metadata as "raw.<key>". Pure; internal to lib/traces.
 
 #include <cstdint>
+#include <deque>
+#include <optional>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -21,23 +23,37 @@ namespace evalgate::traces {
 class AttributeBag {
 public:
   void add(std::string key, Json value);
+  // A string attribute borrowed from the parsed document: key and text must outlive the bag. Kept
+  // as a view until something needs it as Json, so a span's strings are copied once, into the record.
+  void add_text(std::string_view key, std::string_view text);
+  // The text of a string attribute (marked read), or nullopt when absent or not a string.
+  std::optional<std::string_view> text(std::string_view key);
   // The value of `key` (marked read), or nullptr.
   const Json* get(std::string_view key);
   // Every attribute whose key starts with `prefix`, marked read.
   void each_with_prefix(std::string_view prefix,
                         const std::function<void(std::string_view, const Json&)>& visit);
-  bool has_prefix(std::string_view prefix) const;
+  bool has_prefix(std::string_view prefix);
   bool empty() const { return m_items.empty(); }
   // Unread attributes as "raw.<key>" members of `metadata` (existing members win).
   void unread_into(Json& metadata, std::string_view prefix = "raw.") const;
 
 private:
   struct Item {
-    std::string key;
+    std::string_view key;
+    std::string_view text; // when has_text: the value, not yet materialised into `value`
+    bool has_text = false;
     Json value;
     bool read = false;
   };
+  const Json& materialise(Item& item);
+  // Sorted by key on the first lookup: a span is looked up ~50 times, so binary search (and prefix
+  // ranges) beat scanning; the sort is stable, so the first of duplicate keys wins.
+  void sort();
+  std::vector<Item>::iterator lower_bound(std::string_view key);
   std::vector<Item> m_items;
+  std::deque<std::string> m_owned_keys;
+  bool m_sorted = true;
 };
 
 struct SpanEvent {

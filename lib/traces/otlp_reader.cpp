@@ -192,7 +192,7 @@ private:
       return static_cast<std::int64_t>(unsigned_out);
     }
     if (value.get(text) == simdjson::SUCCESS) {
-      if (auto parsed = json_int(Json(std::string(text)))) {
+      if (auto parsed = parse_int64(text)) {
         return *parsed;
       }
     }
@@ -298,6 +298,12 @@ private:
         out.add(std::string(key), nullptr);
         continue;
       }
+      // The common case, a string, stays a view into the parsed line until the mapping copies it.
+      std::string_view text;
+      if (value.is_object() && value["stringValue"].get(text) == simdjson::SUCCESS) {
+        out.add_text(key, text);
+        continue;
+      }
       JsonPath::Guard value_guard(m_path, "value");
       out.add(std::string(key), any_value(value));
     }
@@ -324,7 +330,7 @@ private:
           return number;
         }
         if (inner.get(text) == simdjson::SUCCESS) {
-          if (auto parsed = json_int(Json(std::string(text)))) {
+          if (auto parsed = parse_int64(text)) {
             return *parsed;
           }
         }
