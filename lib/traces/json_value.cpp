@@ -1,8 +1,8 @@
 #include "traces/json_value.hpp"
 
 #include <cctype>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>

@@ -25,7 +25,8 @@ void AttributeBag::add_text(std::string_view key, std::string_view text)
 void AttributeBag::sort()
 {
   if (!m_sorted) {
-    std::stable_sort(m_items.begin(), m_items.end(), [](const Item& a, const Item& b) { return a.key < b.key; });
+    std::stable_sort(m_items.begin(), m_items.end(),
+                     [](const Item& a, const Item& b) { return a.key < b.key; });
     m_sorted = true;
   }
 }
