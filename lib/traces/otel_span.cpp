@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 #include "traces/json_value.hpp"
@@ -9,33 +10,67 @@
 
 namespace evalgate::traces {
 
+std::uint64_t AttributeBag::fingerprint(std::string_view key)
+{
+  std::uint64_t tail = 0;
+  const std::size_t n = std::min<std::size_t>(key.size(), 8);
+  std::memcpy(&tail, key.data() + key.size() - n, n);
+  return tail ^ (static_cast<std::uint64_t>(key.size()) << 56) ^ static_cast<unsigned char>(key.front());
+}
+
+std::uint64_t AttributeBag::bloom_bits(std::uint64_t tag)
+{
+  const std::uint64_t mixed = tag * 0x9E3779B97F4A7C15ull;
+  return (std::uint64_t{1} << (mixed >> 58)) | (std::uint64_t{1} << ((mixed >> 52) & 63));
+}
+
+void AttributeBag::note_key(std::string_view key)
+{
+  if (!key.empty()) {
+    m_bloom |= bloom_bits(fingerprint(key));
+  }
+  if (!m_indexed) {
+    for (std::size_t i = 0; i + 1 < key.size(); ++i) {
+      if (key[i] == '.' && key[i + 1] >= '0' && key[i + 1] <= '9') {
+        m_indexed = true;
+        break;
+      }
+    }
+  }
+  if (key.substr(0, 9) == "metadata.") {
+    m_metadata_prefix = true;
+  }
+}
+
 void AttributeBag::add(std::string key, Json value)
 {
   const std::string& owned = m_owned_keys.emplace_back(std::move(key));
-  m_items.push_back(Item{owned, {}, false, std::move(value), false});
-  m_sorted = m_items.size() < 2 || (m_sorted && m_items[m_items.size() - 2].key <= m_items.back().key);
+  note_key(owned);
+  m_items.push_back(Item{owned.empty() ? 0 : fingerprint(owned), owned, {}, false, std::move(value), false});
 }
 
 void AttributeBag::add_text(std::string_view key, std::string_view text)
 {
-  m_items.push_back(Item{key, text, true, Json(), false});
-  m_sorted = m_items.size() < 2 || (m_sorted && m_items[m_items.size() - 2].key <= m_items.back().key);
+  note_key(key);
+  m_items.push_back(Item{key.empty() ? 0 : fingerprint(key), key, text, true, Json(), false});
 }
 
-void AttributeBag::sort()
+AttributeBag::Item* AttributeBag::find(std::string_view key)
 {
-  if (!m_sorted) {
-    std::stable_sort(m_items.begin(), m_items.end(),
-                     [](const Item& a, const Item& b) { return a.key < b.key; });
-    m_sorted = true;
+  if (key.empty()) {
+    return nullptr;
   }
-}
-
-std::vector<AttributeBag::Item>::iterator AttributeBag::lower_bound(std::string_view key)
-{
-  sort();
-  return std::lower_bound(m_items.begin(), m_items.end(), key,
-                          [](const Item& item, std::string_view k) { return item.key < k; });
+  const std::uint64_t tag = fingerprint(key);
+  const std::uint64_t bits = bloom_bits(tag);
+  if ((m_bloom & bits) != bits) {
+    return nullptr;
+  }
+  for (auto& item : m_items) {
+    if (item.tag == tag && item.key == key) {
+      return &item;
+    }
+  }
+  return nullptr;
 }
 
 const Json& AttributeBag::materialise(Item& item)
@@ -49,8 +84,8 @@ const Json& AttributeBag::materialise(Item& item)
 
 const Json* AttributeBag::get(std::string_view key)
 {
-  auto it = lower_bound(key);
-  if (it != m_items.end() && it->key == key) {
+  Item* it = find(key);
+  if (it != nullptr) {
     it->read = true;
     return &materialise(*it);
   }
@@ -59,8 +94,8 @@ const Json* AttributeBag::get(std::string_view key)
 
 std::optional<std::string_view> AttributeBag::text(std::string_view key)
 {
-  auto it = lower_bound(key);
-  if (it == m_items.end() || it->key != key) {
+  Item* it = find(key);
+  if (it == nullptr) {
     return std::nullopt;
   }
   it->read = true;
@@ -76,22 +111,22 @@ std::optional<std::string_view> AttributeBag::text(std::string_view key)
 void AttributeBag::each_with_prefix(std::string_view prefix,
                                     const std::function<void(std::string_view, const Json&)>& visit)
 {
-  for (auto it = lower_bound(prefix); it != m_items.end(); ++it) {
-    const std::string_view key = it->key;
-    if (key.substr(0, prefix.size()) != prefix) {
-      break;
-    }
-    if (key.size() > prefix.size()) {
-      it->read = true;
-      visit(key.substr(prefix.size()), materialise(*it));
+  if (!(prefix == "metadata." ? m_metadata_prefix : m_indexed)) {
+    return;
+  }
+  for (auto& item : m_items) {
+    const std::string_view key = item.key;
+    if (key.size() > prefix.size() && key.substr(0, prefix.size()) == prefix) {
+      item.read = true;
+      visit(key.substr(prefix.size()), materialise(item));
     }
   }
 }
 
 bool AttributeBag::has_prefix(std::string_view prefix)
 {
-  auto it = lower_bound(prefix);
-  return it != m_items.end() && it->key.substr(0, prefix.size()) == prefix;
+  return std::any_of(m_items.begin(), m_items.end(),
+                     [&](const Item& item) { return item.key.substr(0, prefix.size()) == prefix; });
 }
 
 void AttributeBag::unread_into(Json& metadata, std::string_view prefix) const
@@ -100,9 +135,7 @@ void AttributeBag::unread_into(Json& metadata, std::string_view prefix) const
     if (!item.read) {
       std::string key = std::string(prefix);
       key += item.key;
-      if (!metadata.contains(key)) {
-        metadata[std::move(key)] = item.has_text ? Json(std::string(item.text)) : item.value;
-      }
+      metadata.emplace(std::move(key), item.has_text ? Json(std::string(item.text)) : item.value);
     }
   }
 }

@@ -30,7 +30,8 @@ public:
   std::optional<std::string_view> text(std::string_view key);
   // The value of `key` (marked read), or nullptr.
   const Json* get(std::string_view key);
-  // Every attribute whose key starts with `prefix`, marked read.
+  // Every attribute whose key starts with `prefix`, marked read. For flattened lists ("<name>.N.…")
+  // and "metadata." only: other prefixes are not looked for (a span without such keys skips the scan).
   void each_with_prefix(std::string_view prefix,
                         const std::function<void(std::string_view, const Json&)>& visit);
   bool has_prefix(std::string_view prefix);
@@ -40,6 +41,7 @@ public:
 
 private:
   struct Item {
+    std::uint64_t tag = 0; // fingerprint(key): most mismatches are rejected without a compare
     std::string_view key;
     std::string_view text; // when has_text: the value, not yet materialised into `value`
     bool has_text = false;
@@ -47,13 +49,18 @@ private:
     bool read = false;
   };
   const Json& materialise(Item& item);
-  // Sorted by key on the first lookup: a span is looked up ~50 times, so binary search (and prefix
-  // ranges) beat scanning; the sort is stable, so the first of duplicate keys wins.
-  void sort();
-  std::vector<Item>::iterator lower_bound(std::string_view key);
+  // A span's ~15 attributes are looked up ~50 times, mostly for keys it does not have, and keys
+  // share long prefixes ("gen_ai.usage."): comparing fingerprints first keeps lookups cheap.
+  static std::uint64_t fingerprint(std::string_view key);
+  Item* find(std::string_view key);
+  void note_key(std::string_view key);
   std::vector<Item> m_items;
   std::deque<std::string> m_owned_keys;
-  bool m_sorted = true;
+  // A two-bit Bloom filter over the keys: most lookups are for keys a span does not have.
+  static std::uint64_t bloom_bits(std::uint64_t tag);
+  std::uint64_t m_bloom = 0;
+  bool m_indexed = false;         // some key has a ".<digit>" segment (a flattened list)
+  bool m_metadata_prefix = false; // some key starts with "metadata."
 };
 
 struct SpanEvent {

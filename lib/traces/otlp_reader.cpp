@@ -311,9 +311,7 @@ private:
     map_otel_span(otel, record,
                   [&](const std::string& field, const std::string& message) { warn(field, message); });
     for (auto it = resource_metadata.begin(); it != resource_metadata.end(); ++it) {
-      if (!record.metadata.contains(it.key())) {
-        record.metadata[it.key()] = it.value();
-      }
+      record.metadata.emplace(it.key(), it.value()); // the span's own attribute wins
     }
     m_context.emit(std::move(record));
   }
