@@ -6,6 +6,7 @@
 #include <map>
 
 #include "traces/json_value.hpp"
+#include "traces/message_dom.hpp"
 #include "traces/messages.hpp"
 
 namespace evalgate::traces {
@@ -414,6 +415,13 @@ private:
     return parsed;
   }
 
+  // A JSON-string message attribute straight from the document to messages (message_dom).
+  bool fast_messages(std::string_view key, bool output, std::vector<TraceMessage>& out)
+  {
+    std::optional<std::string_view> text = m_bag.text(key);
+    return text && parse_messages_text(*text, output, out);
+  }
+
   std::optional<std::int64_t> integer(std::string_view key)
   {
     if (auto text = m_bag.text(key)) {
@@ -534,11 +542,15 @@ private:
     if (auto system = structured("gen_ai.system_instructions")) {
       m_record.system_instructions = parts_text(*system);
     }
-    if (auto input = structured("gen_ai.input.messages")) {
-      m_record.input_messages = parse_messages(*input, false);
+    if (!fast_messages("gen_ai.input.messages", false, m_record.input_messages)) {
+      if (auto input = structured("gen_ai.input.messages")) {
+        m_record.input_messages = parse_messages(*input, false);
+      }
     }
-    if (auto output = structured("gen_ai.output.messages")) {
-      m_record.output_messages = parse_messages(*output, true);
+    if (!fast_messages("gen_ai.output.messages", true, m_record.output_messages)) {
+      if (auto output = structured("gen_ai.output.messages")) {
+        m_record.output_messages = parse_messages(*output, true);
+      }
     }
     // ≤1.27: gen_ai.prompt / gen_ai.completion as attributes or on gen_ai.content.* events.
     if (auto prompt = structured("gen_ai.prompt"); prompt && m_record.input_messages.empty()) {
