@@ -19,17 +19,8 @@ std::uint64_t AttributeBag::fingerprint(std::string_view key)
   return tail ^ (static_cast<std::uint64_t>(key.size()) << 56) ^ static_cast<unsigned char>(key.front());
 }
 
-std::uint64_t AttributeBag::bloom_bits(std::uint64_t tag)
-{
-  const std::uint64_t mixed = tag * 0x9E3779B97F4A7C15ull;
-  return (std::uint64_t{1} << (mixed >> 58)) | (std::uint64_t{1} << ((mixed >> 52) & 63));
-}
-
 void AttributeBag::note_key(std::string_view key)
 {
-  if (!key.empty()) {
-    m_bloom |= bloom_bits(fingerprint(key));
-  }
   if (!m_indexed) {
     for (std::size_t i = 0; i + 1 < key.size(); ++i) {
       if (key[i] == '.' && key[i + 1] >= '0' && key[i + 1] <= '9') {
@@ -45,15 +36,46 @@ void AttributeBag::note_key(std::string_view key)
 
 void AttributeBag::add(std::string key, Json value)
 {
-  const std::string& owned = m_owned_keys.emplace_back(std::move(key));
+  const std::string& owned = *m_owned_keys.emplace_back(std::make_unique<std::string>(std::move(key)));
   note_key(owned);
+  if (m_items.empty()) {
+    m_items.reserve(24);
+  }
   m_items.push_back(Item{owned.empty() ? 0 : fingerprint(owned), owned, {}, false, std::move(value), false});
+  index_last();
+}
+
+namespace {
+
+std::size_t slot_of(std::uint64_t tag, std::size_t slots)
+{
+  return static_cast<std::size_t>((tag * 0x9E3779B97F4A7C15ull) >> 57) & (slots - 1);
+}
+
+} // namespace
+
+void AttributeBag::index_last()
+{
+  const std::size_t index = m_items.size() - 1;
+  if (index >= k_indexed || m_items.back().key.empty()) {
+    return;
+  }
+  for (std::size_t slot = slot_of(m_items.back().tag, k_slots);; slot = (slot + 1) & (k_slots - 1)) {
+    if (m_slots[slot] == 0) {
+      m_slots[slot] = static_cast<std::uint8_t>(index + 1);
+      return;
+    }
+  }
 }
 
 void AttributeBag::add_text(std::string_view key, std::string_view text)
 {
   note_key(key);
+  if (m_items.empty()) {
+    m_items.reserve(24);
+  }
   m_items.push_back(Item{key.empty() ? 0 : fingerprint(key), key, text, true, Json(), false});
+  index_last();
 }
 
 AttributeBag::Item* AttributeBag::find(std::string_view key)
@@ -62,13 +84,15 @@ AttributeBag::Item* AttributeBag::find(std::string_view key)
     return nullptr;
   }
   const std::uint64_t tag = fingerprint(key);
-  const std::uint64_t bits = bloom_bits(tag);
-  if ((m_bloom & bits) != bits) {
-    return nullptr;
-  }
-  for (auto& item : m_items) {
+  for (std::size_t slot = slot_of(tag, k_slots); m_slots[slot] != 0; slot = (slot + 1) & (k_slots - 1)) {
+    Item& item = m_items[m_slots[slot] - 1u];
     if (item.tag == tag && item.key == key) {
       return &item;
+    }
+  }
+  for (std::size_t i = k_indexed; i < m_items.size(); ++i) {
+    if (m_items[i].tag == tag && m_items[i].key == key) {
+      return &m_items[i];
     }
   }
   return nullptr;

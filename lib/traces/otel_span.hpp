@@ -6,9 +6,10 @@
 // and the OpenInference conventions (traces.md §2.3, §3.3). Attributes the mapping does not read go
 // to metadata as "raw.<key>". Pure; internal to lib/traces.
 
+#include <array>
 #include <cstdint>
-#include <deque>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -54,11 +55,14 @@ private:
   static std::uint64_t fingerprint(std::string_view key);
   Item* find(std::string_view key);
   void note_key(std::string_view key);
+  void index_last();
   std::vector<Item> m_items;
-  std::deque<std::string> m_owned_keys;
-  // A two-bit Bloom filter over the keys: most lookups are for keys a span does not have.
-  static std::uint64_t bloom_bits(std::uint64_t tag);
-  std::uint64_t m_bloom = 0;
+  std::vector<std::unique_ptr<std::string>> m_owned_keys; // keys not borrowed (no allocation when none)
+  // An open-addressing index over the first k_indexed items (slot = item index + 1, 0 = empty):
+  // lookups are O(1) whether or not the key is present; beyond that, a linear scan.
+  static constexpr std::size_t k_slots = 128;
+  static constexpr std::size_t k_indexed = 96;
+  std::array<std::uint8_t, k_slots> m_slots{};
   bool m_indexed = false;         // some key has a ".<digit>" segment (a flattened list)
   bool m_metadata_prefix = false; // some key starts with "metadata."
 };

@@ -325,24 +325,40 @@ private:
     long i = 0;
     for (element attribute : simdjson::dom::array(attributes)) {
       JsonPath::Guard guard(m_path, "attributes", i++);
+      // One pass over {key, value} instead of two lookups; a stringValue is the common case.
       std::string_view key;
-      if (attribute["key"].get(key) != simdjson::SUCCESS) {
+      bool has_key = false;
+      std::optional<element> value;
+      if (attribute.is_object()) {
+        for (auto field : simdjson::dom::object(attribute)) {
+          if (field.key == "key") {
+            has_key = field.value.get(key) == simdjson::SUCCESS;
+          } else if (field.key == "value") {
+            value = field.value;
+          }
+        }
+      }
+      if (!has_key) {
         warn("key", "missing or not a string; attribute ignored");
         continue;
       }
-      element value;
-      if (attribute["value"].get(value) != simdjson::SUCCESS) {
+      if (!value) {
         out.add(std::string(key), nullptr);
         continue;
       }
       // The common case, a string, stays a view into the parsed line until the mapping copies it.
       std::string_view text;
-      if (value.is_object() && value["stringValue"].get(text) == simdjson::SUCCESS) {
-        out.add_text(key, text);
-        continue;
+      if (value->is_object()) {
+        simdjson::dom::object members(*value);
+        auto first = members.begin();
+        if (first != members.end() && first.key() == "stringValue" &&
+            first.value().get(text) == simdjson::SUCCESS) {
+          out.add_text(key, text);
+          continue;
+        }
       }
       JsonPath::Guard value_guard(m_path, "value");
-      out.add(std::string(key), any_value(value));
+      out.add(std::string(key), any_value(*value));
     }
   }
 
