@@ -84,46 +84,55 @@ std::vector<RetrievedDocument> join_documents(const std::vector<const TraceRecor
   std::stable_sort(ordered.begin(), ordered.end(),
                    [](const TraceRecord* a, const TraceRecord* b) { return Trace::earlier(*a, *b); });
   const TraceRecord* reranker = nullptr;
-  std::map<std::string, std::string> content_by_id;
-  std::vector<RetrievedDocument> docs;
+  std::size_t total = 0;
   for (const TraceRecord* source : ordered) {
     if (source->kind == TraceKind::reranker) {
       reranker = source;
-    }
-    for (const auto& doc : source->retrieved_context) {
-      if (!doc.content.empty() && !doc.doc_id.empty()) {
-        content_by_id.emplace(doc.doc_id, doc.content);
-      }
-      if (source->kind == TraceKind::retriever) {
-        docs.push_back(doc);
-      }
+    } else {
+      total += source->retrieved_context.size();
     }
   }
+  std::vector<RetrievedDocument> docs;
   if (reranker != nullptr) {
     docs = reranker->retrieved_context; // already in the reranker's order
   } else {
-    std::stable_sort(docs.begin(), docs.end(), [](const RetrievedDocument& a, const RetrievedDocument& b) {
-      if (a.score.has_value() != b.score.has_value()) {
-        return a.score.has_value();
-      }
-      return a.score.has_value() && *a.score > *b.score;
-    });
-    std::set<std::string> seen;
-    std::vector<RetrievedDocument> unique;
-    for (auto& doc : docs) {
-      if (doc.doc_id.empty() || seen.insert(doc.doc_id).second) {
-        unique.push_back(std::move(doc));
+    // Order by score (best first, unscored last, stable), then keep the first of each doc id.
+    std::vector<const RetrievedDocument*> all;
+    all.reserve(total);
+    for (const TraceRecord* source : ordered) {
+      for (const auto& doc : source->retrieved_context) {
+        all.push_back(&doc);
       }
     }
-    docs = std::move(unique);
+    std::stable_sort(all.begin(), all.end(), [](const RetrievedDocument* a, const RetrievedDocument* b) {
+      if (a->score.has_value() != b->score.has_value()) {
+        return a->score.has_value();
+      }
+      return a->score.has_value() && *a->score > *b->score;
+    });
+    std::set<std::string_view> seen;
+    docs.reserve(all.size());
+    for (const RetrievedDocument* doc : all) {
+      if (doc->doc_id.empty() || seen.insert(doc->doc_id).second) {
+        docs.push_back(*doc);
+      }
+    }
   }
   int rank = 0;
   for (auto& doc : docs) {
     doc.rank = rank++;
-    if (doc.content.empty()) {
-      auto it = content_by_id.find(doc.doc_id);
-      if (it != content_by_id.end()) {
-        doc.content = it->second;
+    if (doc.content.empty() && !doc.doc_id.empty()) {
+      // Join content by id from the retrievers (a reranker's output usually has only ids).
+      for (const TraceRecord* source : ordered) {
+        for (const auto& other : source->retrieved_context) {
+          if (other.doc_id == doc.doc_id && !other.content.empty()) {
+            doc.content = other.content;
+            break;
+          }
+        }
+        if (!doc.content.empty()) {
+          break;
+        }
       }
     }
   }
