@@ -1,0 +1,76 @@
+#pragma once
+// traces/otel_span: one span in the shape both OTel containers share (an OTLP/JSON span, or a
+// Phoenix REST span), with its attributes as a flat bag, and its mapping to a TraceRecord under
+// the OTel GenAI conventions (all three generations: v1.37+ gen_ai.input/output.messages, the
+// ≤1.27 gen_ai.prompt/completion attributes and events, OpenLLMetry's flattened gen_ai.prompt.N.*)
+// and the OpenInference conventions (traces.md §2.3, §3.3). Attributes the mapping does not read go
+// to metadata as "raw.<key>". Pure; internal to lib/traces.
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/trace_record.hpp"
+#include "core/types.hpp"
+
+namespace evalgate::traces {
+
+// Attributes in source order. Lookups mark an attribute as read, so the rest can go to metadata.
+class AttributeBag {
+public:
+  void add(std::string key, Json value);
+  // The value of `key` (marked read), or nullptr.
+  const Json* get(std::string_view key);
+  // Every attribute whose key starts with `prefix`, marked read.
+  void each_with_prefix(std::string_view prefix,
+                        const std::function<void(std::string_view, const Json&)>& visit);
+  bool has_prefix(std::string_view prefix) const;
+  bool empty() const { return m_items.empty(); }
+  // Unread attributes as "raw.<key>" members of `metadata` (existing members win).
+  void unread_into(Json& metadata, std::string_view prefix = "raw.") const;
+
+private:
+  struct Item {
+    std::string key;
+    Json value;
+    bool read = false;
+  };
+  std::vector<Item> m_items;
+};
+
+struct SpanEvent {
+  std::string name;
+  std::int64_t time_unix_nano = 0;
+  AttributeBag attributes;
+};
+
+struct OtelSpan {
+  std::string trace_id;
+  std::string span_id;
+  std::string parent_span_id;
+  std::string name;
+  std::string openinference_kind; // Phoenix's span_kind when it holds an OpenInference kind
+  std::int64_t start_unix_nano = 0;
+  std::int64_t end_unix_nano = 0;
+  int status_code = 0; // 0 unset, 1 ok, 2 error
+  std::string status_message;
+  AttributeBag attributes;
+  std::vector<SpanEvent> events;
+};
+
+// Reports a problem with one field of the span being mapped (e.g. a JSON-string attribute that
+// does not parse); the record is still produced.
+using FieldWarning = std::function<void(const std::string& field, const std::string& message)>;
+
+// Fills `record` (ids, times and source fields are expected to be set by the caller's container
+// reader or are taken from `span`) and calls finish_record().
+void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn);
+
+// Flattens nested objects and lists of objects into dotted keys ("llm.input_messages.0.message.role"),
+// as Phoenix does; primitive lists stay arrays. For attributes written nested (the OpenInference
+// spec's examples).
+void flatten_into(AttributeBag& bag, const std::string& prefix, const Json& value);
+
+} // namespace evalgate::traces
