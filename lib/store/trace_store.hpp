@@ -17,6 +17,10 @@
 
 namespace evalgate {
 
+// Metadata key of a unit's route: the name of its trace's root span, set by the scorer; reports
+// group units by it (falling back to the unit's own name).
+inline constexpr const char* k_trace_route_key = "evalgate.route";
+
 struct ScoredTraceUnit {
   TraceRecord record;
   std::vector<Score> scores;
