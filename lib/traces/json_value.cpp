@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <limits>
@@ -200,7 +201,8 @@ std::string repair_utf8(std::string_view text, std::size_t* replaced)
 bool is_hex(std::string_view text)
 {
   for (char c : text) {
-    if (!std::isxdigit(static_cast<unsigned char>(c))) {
+    const bool hex = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    if (!hex) {
       return false;
     }
   }
@@ -209,11 +211,25 @@ bool is_hex(std::string_view text)
 
 std::string to_lower(std::string_view text)
 {
+  // ASCII only and locale-free: ids and enum names, not prose.
   std::string out(text);
   for (char& c : out) {
-    c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
   }
   return out;
+}
+
+std::optional<std::int64_t> parse_int64(std::string_view text)
+{
+  std::int64_t value = 0;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (ec != std::errc() || ptr != end || text.empty()) {
+    return std::nullopt;
+  }
+  return value;
 }
 
 std::string normalise_trace_id(std::string_view id)
@@ -248,17 +264,7 @@ std::optional<std::int64_t> json_int(const Json& value)
     return std::nullopt;
   }
   if (value.is_string()) {
-    const auto& s = value.get_ref<const std::string&>();
-    if (s.empty()) {
-      return std::nullopt;
-    }
-    char* end = nullptr;
-    errno = 0;
-    const long long v = std::strtoll(s.c_str(), &end, 10);
-    if (errno != 0 || end != s.c_str() + s.size()) {
-      return std::nullopt;
-    }
-    return static_cast<std::int64_t>(v);
+    return parse_int64(value.get_ref<const std::string&>());
   }
   return std::nullopt;
 }
@@ -307,26 +313,34 @@ const Json& member(const Json& object, std::string_view key)
   return it == object.end() ? null_value : *it;
 }
 
-Json parse_if_json_text(const Json& value)
+std::optional<Json> parse_json_text(std::string_view s)
 {
-  if (!value.is_string()) {
-    return value;
-  }
-  const auto& s = value.get_ref<const std::string&>();
   std::size_t i = 0;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) {
     ++i;
   }
   if (i == s.size() || (s[i] != '{' && s[i] != '[')) {
-    return value;
+    return std::nullopt;
   }
   // One parser per thread: its buffers are reused across the many small documents of a file.
   thread_local simdjson::dom::parser parser;
+  thread_local std::string scratch; // the text plus simdjson's padding, reused
+  scratch.assign(s);
+  scratch.append(simdjson::SIMDJSON_PADDING, '\0');
   simdjson::dom::element element;
-  if (parser.parse(s).get(element) != simdjson::SUCCESS) {
-    return value;
+  if (parser.parse(scratch.data(), s.size(), false).get(element) != simdjson::SUCCESS) {
+    return std::nullopt;
   }
   return to_json(element);
+}
+
+Json parse_if_json_text(const Json& value)
+{
+  if (!value.is_string()) {
+    return value;
+  }
+  auto parsed = parse_json_text(value.get_ref<const std::string&>());
+  return parsed ? std::move(*parsed) : value;
 }
 
 } // namespace evalgate::traces

@@ -34,10 +34,14 @@ std::string to_lower(std::string_view text);
 // numeric strings (including "NaN"/"Infinity" as proto3 JSON writes them). nullopt otherwise.
 std::optional<std::int64_t> json_int(const Json& value);
 std::optional<double> json_double(const Json& value);
+// A decimal int64 (optional sign, nothing else); nullopt otherwise.
+std::optional<std::int64_t> parse_int64(std::string_view text);
 // A string value, or "" for anything else.
 std::string json_string(const Json& value);
 // The member `key` of an object, or null (a static null) when absent or not an object.
 const Json& member(const Json& object, std::string_view key);
+// Text holding a JSON object or array, parsed; nullopt when it is neither or does not parse.
+std::optional<Json> parse_json_text(std::string_view text);
 // A string that holds a JSON object or array is parsed; anything else is returned as is.
 Json parse_if_json_text(const Json& value);
 

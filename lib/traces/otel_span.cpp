@@ -2,55 +2,141 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <map>
 
 #include "traces/json_value.hpp"
+#include "traces/message_dom.hpp"
 #include "traces/messages.hpp"
 
 namespace evalgate::traces {
 
-void AttributeBag::add(std::string key, Json value)
+std::uint64_t AttributeBag::fingerprint(std::string_view key)
 {
-  m_items.push_back(Item{std::move(key), std::move(value), false});
+  std::uint64_t tail = 0;
+  const std::size_t n = std::min<std::size_t>(key.size(), 8);
+  std::memcpy(&tail, key.data() + key.size() - n, n);
+  return tail ^ (static_cast<std::uint64_t>(key.size()) << 56) ^ static_cast<unsigned char>(key.front());
 }
 
-const Json* AttributeBag::get(std::string_view key)
+std::uint64_t AttributeBag::bloom_bits(std::uint64_t tag)
 {
+  const std::uint64_t mixed = tag * 0x9E3779B97F4A7C15ull;
+  return (std::uint64_t{1} << (mixed >> 58)) | (std::uint64_t{1} << ((mixed >> 52) & 63));
+}
+
+void AttributeBag::note_key(std::string_view key)
+{
+  if (!key.empty()) {
+    m_bloom |= bloom_bits(fingerprint(key));
+  }
+  if (!m_indexed) {
+    for (std::size_t i = 0; i + 1 < key.size(); ++i) {
+      if (key[i] == '.' && key[i + 1] >= '0' && key[i + 1] <= '9') {
+        m_indexed = true;
+        break;
+      }
+    }
+  }
+  if (key.substr(0, 9) == "metadata.") {
+    m_metadata_prefix = true;
+  }
+}
+
+void AttributeBag::add(std::string key, Json value)
+{
+  const std::string& owned = m_owned_keys.emplace_back(std::move(key));
+  note_key(owned);
+  m_items.push_back(Item{owned.empty() ? 0 : fingerprint(owned), owned, {}, false, std::move(value), false});
+}
+
+void AttributeBag::add_text(std::string_view key, std::string_view text)
+{
+  note_key(key);
+  m_items.push_back(Item{key.empty() ? 0 : fingerprint(key), key, text, true, Json(), false});
+}
+
+AttributeBag::Item* AttributeBag::find(std::string_view key)
+{
+  if (key.empty()) {
+    return nullptr;
+  }
+  const std::uint64_t tag = fingerprint(key);
+  const std::uint64_t bits = bloom_bits(tag);
+  if ((m_bloom & bits) != bits) {
+    return nullptr;
+  }
   for (auto& item : m_items) {
-    if (item.key == key) {
-      item.read = true;
-      return &item.value;
+    if (item.tag == tag && item.key == key) {
+      return &item;
     }
   }
   return nullptr;
 }
 
+const Json& AttributeBag::materialise(Item& item)
+{
+  if (item.has_text) {
+    item.value = std::string(item.text);
+    item.has_text = false;
+  }
+  return item.value;
+}
+
+const Json* AttributeBag::get(std::string_view key)
+{
+  Item* it = find(key);
+  if (it != nullptr) {
+    it->read = true;
+    return &materialise(*it);
+  }
+  return nullptr;
+}
+
+std::optional<std::string_view> AttributeBag::text(std::string_view key)
+{
+  Item* it = find(key);
+  if (it == nullptr) {
+    return std::nullopt;
+  }
+  it->read = true;
+  if (it->has_text) {
+    return it->text;
+  }
+  if (it->value.is_string()) {
+    return std::string_view(it->value.get_ref<const std::string&>());
+  }
+  return std::nullopt;
+}
+
 void AttributeBag::each_with_prefix(std::string_view prefix,
                                     const std::function<void(std::string_view, const Json&)>& visit)
 {
+  if (!(prefix == "metadata." ? m_metadata_prefix : m_indexed)) {
+    return;
+  }
   for (auto& item : m_items) {
-    if (item.key.size() > prefix.size() && item.key.compare(0, prefix.size(), prefix) == 0) {
+    const std::string_view key = item.key;
+    if (key.size() > prefix.size() && key.substr(0, prefix.size()) == prefix) {
       item.read = true;
-      visit(std::string_view(item.key).substr(prefix.size()), item.value);
+      visit(key.substr(prefix.size()), materialise(item));
     }
   }
 }
 
-bool AttributeBag::has_prefix(std::string_view prefix) const
+bool AttributeBag::has_prefix(std::string_view prefix)
 {
-  return std::any_of(m_items.begin(), m_items.end(), [&](const Item& item) {
-    return item.key.size() >= prefix.size() && item.key.compare(0, prefix.size(), prefix) == 0;
-  });
+  return std::any_of(m_items.begin(), m_items.end(),
+                     [&](const Item& item) { return item.key.substr(0, prefix.size()) == prefix; });
 }
 
 void AttributeBag::unread_into(Json& metadata, std::string_view prefix) const
 {
   for (const auto& item : m_items) {
     if (!item.read) {
-      std::string key = std::string(prefix) + item.key;
-      if (!metadata.contains(key)) {
-        metadata[std::move(key)] = item.value;
-      }
+      std::string key = std::string(prefix);
+      key += item.key;
+      metadata.emplace(std::move(key), item.has_text ? Json(std::string(item.text)) : item.value);
     }
   }
 }
@@ -303,11 +389,22 @@ private:
   // A structured attribute: a JSON string is parsed (a text that does not parse is a warning).
   std::optional<Json> structured(std::string_view key)
   {
+    if (auto text = m_bag.text(key)) {
+      // Straight from the document's string to Json, without an intermediate copy.
+      if (auto parsed = parse_json_text(*text)) {
+        return parsed;
+      }
+      return check_text(key, Json(std::string(*text)));
+    }
     const Json* value = m_bag.get(key);
     if (value == nullptr || value->is_null()) {
       return std::nullopt;
     }
-    Json parsed = parse_if_json_text(*value);
+    return check_text(key, parse_if_json_text(*value));
+  }
+
+  Json check_text(std::string_view key, Json parsed)
+  {
     if (parsed.is_string()) {
       const auto& s = parsed.get_ref<const std::string&>();
       const auto first = s.find_first_not_of(" \t\r\n");
@@ -318,8 +415,23 @@ private:
     return parsed;
   }
 
+  // A JSON-string message attribute straight from the document to messages (message_dom).
+  bool fast_messages(std::string_view key, bool output, std::vector<TraceMessage>& out)
+  {
+    std::optional<std::string_view> text = m_bag.text(key);
+    return text && parse_messages_text(*text, output, out);
+  }
+
   std::optional<std::int64_t> integer(std::string_view key)
   {
+    if (auto text = m_bag.text(key)) {
+      auto out = parse_int64(*text);
+      if (!out) {
+        m_warn("attributes." + std::string(key),
+               "expected an integer, found " + Json(std::string(*text)).dump() + "; ignored");
+      }
+      return out;
+    }
     const Json* value = m_bag.get(key);
     if (value == nullptr || value->is_null()) {
       return std::nullopt;
@@ -344,7 +456,13 @@ private:
     return out;
   }
 
-  std::string string(std::string_view key) { return text_of(m_bag.get(key)); }
+  std::string string(std::string_view key)
+  {
+    if (auto text = m_bag.text(key)) {
+      return std::string(*text);
+    }
+    return text_of(m_bag.get(key));
+  }
 
   std::string first_string(std::initializer_list<std::string_view> keys)
   {
@@ -424,11 +542,15 @@ private:
     if (auto system = structured("gen_ai.system_instructions")) {
       m_record.system_instructions = parts_text(*system);
     }
-    if (auto input = structured("gen_ai.input.messages")) {
-      m_record.input_messages = parse_messages(*input, false);
+    if (!fast_messages("gen_ai.input.messages", false, m_record.input_messages)) {
+      if (auto input = structured("gen_ai.input.messages")) {
+        m_record.input_messages = parse_messages(*input, false);
+      }
     }
-    if (auto output = structured("gen_ai.output.messages")) {
-      m_record.output_messages = parse_messages(*output, true);
+    if (!fast_messages("gen_ai.output.messages", true, m_record.output_messages)) {
+      if (auto output = structured("gen_ai.output.messages")) {
+        m_record.output_messages = parse_messages(*output, true);
+      }
     }
     // ≤1.27: gen_ai.prompt / gen_ai.completion as attributes or on gen_ai.content.* events.
     if (auto prompt = structured("gen_ai.prompt"); prompt && m_record.input_messages.empty()) {

@@ -7,7 +7,9 @@
 // to metadata as "raw.<key>". Pure; internal to lib/traces.
 
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,23 +23,44 @@ namespace evalgate::traces {
 class AttributeBag {
 public:
   void add(std::string key, Json value);
+  // A string attribute borrowed from the parsed document: key and text must outlive the bag. Kept
+  // as a view until something needs it as Json, so a span's strings are copied once, into the record.
+  void add_text(std::string_view key, std::string_view text);
+  // The text of a string attribute (marked read), or nullopt when absent or not a string.
+  std::optional<std::string_view> text(std::string_view key);
   // The value of `key` (marked read), or nullptr.
   const Json* get(std::string_view key);
-  // Every attribute whose key starts with `prefix`, marked read.
+  // Every attribute whose key starts with `prefix`, marked read. For flattened lists ("<name>.N.…")
+  // and "metadata." only: other prefixes are not looked for (a span without such keys skips the scan).
   void each_with_prefix(std::string_view prefix,
                         const std::function<void(std::string_view, const Json&)>& visit);
-  bool has_prefix(std::string_view prefix) const;
+  bool has_prefix(std::string_view prefix);
   bool empty() const { return m_items.empty(); }
   // Unread attributes as "raw.<key>" members of `metadata` (existing members win).
   void unread_into(Json& metadata, std::string_view prefix = "raw.") const;
 
 private:
   struct Item {
-    std::string key;
+    std::uint64_t tag = 0; // fingerprint(key): most mismatches are rejected without a compare
+    std::string_view key;
+    std::string_view text; // when has_text: the value, not yet materialised into `value`
+    bool has_text = false;
     Json value;
     bool read = false;
   };
+  const Json& materialise(Item& item);
+  // A span's ~15 attributes are looked up ~50 times, mostly for keys it does not have, and keys
+  // share long prefixes ("gen_ai.usage."): comparing fingerprints first keeps lookups cheap.
+  static std::uint64_t fingerprint(std::string_view key);
+  Item* find(std::string_view key);
+  void note_key(std::string_view key);
   std::vector<Item> m_items;
+  std::deque<std::string> m_owned_keys;
+  // A two-bit Bloom filter over the keys: most lookups are for keys a span does not have.
+  static std::uint64_t bloom_bits(std::uint64_t tag);
+  std::uint64_t m_bloom = 0;
+  bool m_indexed = false;         // some key has a ".<digit>" segment (a flattened list)
+  bool m_metadata_prefix = false; // some key starts with "metadata."
 };
 
 struct SpanEvent {

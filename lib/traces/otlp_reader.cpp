@@ -2,6 +2,7 @@
 // spans; hex ids in any case (normalised to lowercase); int64 as decimal strings or numbers; every
 // AnyValue kind; proto3 defaults (absent status/kind/parent).
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -149,18 +150,17 @@ private:
   }
 
   // An id: a hex string in any case; lowercase out. "" when absent (empty is allowed for parents).
-  bool read_id(element span, const char* key, bool required, std::string& out)
+  bool read_id(const std::optional<element>& value, const char* key, bool required, std::string& out)
   {
-    element value;
-    if (span[key].get(value) != simdjson::SUCCESS || value.is_null()) {
+    if (!value || value->is_null()) {
       if (required) {
         warn(key, "missing; span skipped");
       }
       return !required;
     }
     std::string_view text;
-    if (value.get(text) != simdjson::SUCCESS) {
-      warn(key, "expected a hex string, found " + type_name(value) + "; span skipped");
+    if (value->get(text) != simdjson::SUCCESS) {
+      warn(key, "expected a hex string, found " + type_name(*value) + "; span skipped");
       return false;
     }
     if (text.empty()) {
@@ -176,12 +176,25 @@ private:
     return true;
   }
 
+  std::int64_t read_time(const std::optional<element>& value, const char* key)
+  {
+    if (!value || value->is_null()) {
+      return 0;
+    }
+    return time_value(*value, key);
+  }
+
   std::int64_t read_time(element object, const char* key)
   {
     element value;
     if (object[key].get(value) != simdjson::SUCCESS || value.is_null()) {
       return 0;
     }
+    return time_value(value, key);
+  }
+
+  std::int64_t time_value(element value, const char* key)
+  {
     std::int64_t out = 0;
     std::uint64_t unsigned_out = 0;
     std::string_view text;
@@ -192,7 +205,7 @@ private:
       return static_cast<std::int64_t>(unsigned_out);
     }
     if (value.get(text) == simdjson::SUCCESS) {
-      if (auto parsed = json_int(Json(std::string(text)))) {
+      if (auto parsed = parse_int64(text)) {
         return *parsed;
       }
     }
@@ -207,21 +220,50 @@ private:
       warn("", "expected a span object, found " + type_name(span) + "; skipped");
       return;
     }
+    // One pass over the span's members instead of a lookup per member.
+    std::optional<element> trace_id, span_id, parent_id, start, end, status, attributes, events;
+    std::string_view name;
+    std::string_view trace_state;
+    for (auto field : simdjson::dom::object(span)) {
+      const std::string_view key = field.key;
+      if (key == "traceId") {
+        trace_id = field.value;
+      } else if (key == "spanId") {
+        span_id = field.value;
+      } else if (key == "parentSpanId") {
+        parent_id = field.value;
+      } else if (key == "name") {
+        if (field.value.get(name) != simdjson::SUCCESS) {
+          name = {};
+        }
+      } else if (key == "startTimeUnixNano") {
+        start = field.value;
+      } else if (key == "endTimeUnixNano") {
+        end = field.value;
+      } else if (key == "status") {
+        status = field.value;
+      } else if (key == "attributes") {
+        attributes = field.value;
+      } else if (key == "events") {
+        events = field.value;
+      } else if (key == "traceState") {
+        if (field.value.get(trace_state) != simdjson::SUCCESS) {
+          trace_state = {};
+        }
+      }
+    }
     OtelSpan otel;
-    if (!read_id(span, "traceId", true, otel.trace_id) || !read_id(span, "spanId", true, otel.span_id) ||
-        !read_id(span, "parentSpanId", false, otel.parent_span_id)) {
+    if (!read_id(trace_id, "traceId", true, otel.trace_id) ||
+        !read_id(span_id, "spanId", true, otel.span_id) ||
+        !read_id(parent_id, "parentSpanId", false, otel.parent_span_id)) {
       return;
     }
-    std::string_view name;
-    if (span["name"].get(name) == simdjson::SUCCESS) {
-      otel.name = std::string(name);
-    }
-    otel.start_unix_nano = read_time(span, "startTimeUnixNano");
-    otel.end_unix_nano = read_time(span, "endTimeUnixNano");
-    element status;
-    if (span["status"].get(status) == simdjson::SUCCESS && status.is_object()) {
+    otel.name = std::string(name);
+    otel.start_unix_nano = read_time(start, "startTimeUnixNano");
+    otel.end_unix_nano = read_time(end, "endTimeUnixNano");
+    if (status && status->is_object()) {
       element code;
-      if (status["code"].get(code) == simdjson::SUCCESS) {
+      if ((*status)["code"].get(code) == simdjson::SUCCESS) {
         std::int64_t c = 0;
         std::string_view text;
         if (code.get(c) == simdjson::SUCCESS) {
@@ -234,18 +276,16 @@ private:
         }
       }
       std::string_view message;
-      if (status["message"].get(message) == simdjson::SUCCESS) {
+      if ((*status)["message"].get(message) == simdjson::SUCCESS) {
         otel.status_message = std::string(message);
       }
     }
-    element attributes;
-    if (span["attributes"].get(attributes) == simdjson::SUCCESS) {
-      read_attributes(attributes, otel.attributes);
+    if (attributes) {
+      read_attributes(*attributes, otel.attributes);
     }
-    element events;
-    if (span["events"].get(events) == simdjson::SUCCESS && events.is_array()) {
+    if (events && events->is_array()) {
       long i = 0;
-      for (element event : simdjson::dom::array(events)) {
+      for (element event : simdjson::dom::array(*events)) {
         JsonPath::Guard guard(m_path, "events", i++);
         SpanEvent out;
         std::string_view event_name;
@@ -260,10 +300,9 @@ private:
         otel.events.push_back(std::move(out));
       }
     }
-    std::string_view trace_state;
     TraceRecord record;
     record.source_format = "otlp";
-    if (span["traceState"].get(trace_state) == simdjson::SUCCESS && !trace_state.empty()) {
+    if (!trace_state.empty()) {
       record.metadata["otel.trace_state"] = std::string(trace_state);
     }
     if (!scope.empty()) {
@@ -272,9 +311,7 @@ private:
     map_otel_span(otel, record,
                   [&](const std::string& field, const std::string& message) { warn(field, message); });
     for (auto it = resource_metadata.begin(); it != resource_metadata.end(); ++it) {
-      if (!record.metadata.contains(it.key())) {
-        record.metadata[it.key()] = it.value();
-      }
+      record.metadata.emplace(it.key(), it.value()); // the span's own attribute wins
     }
     m_context.emit(std::move(record));
   }
@@ -296,6 +333,12 @@ private:
       element value;
       if (attribute["value"].get(value) != simdjson::SUCCESS) {
         out.add(std::string(key), nullptr);
+        continue;
+      }
+      // The common case, a string, stays a view into the parsed line until the mapping copies it.
+      std::string_view text;
+      if (value.is_object() && value["stringValue"].get(text) == simdjson::SUCCESS) {
+        out.add_text(key, text);
         continue;
       }
       JsonPath::Guard value_guard(m_path, "value");
@@ -324,7 +367,7 @@ private:
           return number;
         }
         if (inner.get(text) == simdjson::SUCCESS) {
-          if (auto parsed = json_int(Json(std::string(text)))) {
+          if (auto parsed = parse_int64(text)) {
             return *parsed;
           }
         }

@@ -163,7 +163,6 @@ std::vector<TraceRecord> scorable_units(std::vector<TraceRecord> spans)
 {
   std::stable_sort(spans.begin(), spans.end(), Trace::earlier);
   const Trace trace(spans);
-  const TraceRecord* root = trace.root();
   std::vector<const TraceRecord*> retrievals;
   for (const auto& record : spans) {
     if (is_retrieval(record)) {
@@ -171,15 +170,24 @@ std::vector<TraceRecord> scorable_units(std::vector<TraceRecord> spans)
     }
   }
 
-  std::vector<TraceRecord> units;
+  // Pass 1 decides each unit's context while every record is intact; pass 2 moves the units out.
+  struct Plan {
+    std::size_t index = 0;
+    bool is_root = false;
+    bool joined = false;
+    std::vector<RetrievedDocument> context;
+  };
+  std::vector<Plan> plans;
   for (std::size_t i = 0; i < spans.size(); ++i) {
     const TraceRecord& record = spans[i];
     const bool is_root = static_cast<long>(i) == trace.root_index();
     if (record.kind != TraceKind::llm && record.kind != TraceKind::agent && !is_root) {
       continue;
     }
-    TraceRecord unit = record;
-    if (unit.retrieved_context.empty()) {
+    Plan plan;
+    plan.index = i;
+    plan.is_root = is_root;
+    if (record.retrieved_context.empty()) {
       std::vector<const TraceRecord*> chosen;
       if (record.kind == TraceKind::llm) {
         // Retrievals that ended before the call started and hang under one of its ancestors;
@@ -207,28 +215,48 @@ std::vector<TraceRecord> scorable_units(std::vector<TraceRecord> spans)
           }
         }
       }
-      unit.retrieved_context = join_documents(chosen);
+      plan.context = join_documents(chosen);
+      plan.joined = true;
+    }
+    plans.push_back(std::move(plan));
+  }
+
+  // Trace-level facts usually sit on the root span only (conversation, user, route).
+  TraceRecord root_facts;
+  if (const TraceRecord* root = trace.root()) {
+    root_facts.input_text = root->input_text;
+    root_facts.output_text = root->output_text;
+    root_facts.session_id = root->session_id;
+    root_facts.user_id = root->user_id;
+    root_facts.tags = root->tags;
+    root_facts.metadata = root->metadata;
+  }
+  std::vector<TraceRecord> units;
+  units.reserve(plans.size());
+  for (auto& plan : plans) {
+    TraceRecord unit = std::move(spans[plan.index]);
+    if (plan.joined) {
+      unit.retrieved_context = std::move(plan.context);
       add_prompt_fallback(unit);
     }
-    if (root != nullptr && !is_root) {
-      // Trace-level facts usually sit on the root span only (conversation, user, route).
+    if (trace.root() != nullptr && !plan.is_root) {
       const bool failed = unit.status == TraceStatus::error;
       if (unit.input_text.empty() && unit.input_messages.empty()) {
-        unit.input_text = root->input_text;
+        unit.input_text = root_facts.input_text;
       }
       if (!failed && unit.output_text.empty() && unit.output_messages.empty()) {
-        unit.output_text = root->output_text;
+        unit.output_text = root_facts.output_text;
       }
       if (unit.session_id.empty()) {
-        unit.session_id = root->session_id;
+        unit.session_id = root_facts.session_id;
       }
       if (unit.user_id.empty()) {
-        unit.user_id = root->user_id;
+        unit.user_id = root_facts.user_id;
       }
       if (unit.tags.empty()) {
-        unit.tags = root->tags;
+        unit.tags = root_facts.tags;
       }
-      for (auto it = root->metadata.begin(); it != root->metadata.end(); ++it) {
+      for (auto it = root_facts.metadata.begin(); it != root_facts.metadata.end(); ++it) {
         if (!unit.metadata.contains(it.key())) {
           unit.metadata[it.key()] = it.value();
         }

@@ -375,7 +375,33 @@ Result<FileReadSummary> read_trace_file(const std::string& path, const ReadOptio
   LineReader lines(file.get());
   std::string_view line;
   long line_number = 0;
-  bool first_value = true;
+  // A first line that does not parse is either a broken JSONL line or the start of a single
+  // (pretty-printed) JSON document: the second line decides (it parses on its own only in JSONL).
+  enum class Start { at_first, first_failed, reading } start = Start::at_first;
+  long failed_line = 0;
+  simdjson::error_code failed_error = simdjson::SUCCESS;
+  bool document_read = false;
+  auto try_document = [&]() -> Result<void> {
+    std::error_code size_error;
+    const auto size = std::filesystem::file_size(path, size_error);
+    simdjson::padded_string whole;
+    if (size_error || size > k_max_document_bytes ||
+        simdjson::padded_string::load(path).get(whole) != simdjson::SUCCESS) {
+      return {};
+    }
+    element document;
+    if (parser.parse(whole).get(document) != simdjson::SUCCESS) {
+      return {};
+    }
+    document_read = true;
+    summary.bytes = whole.size();
+    return reader.value(document, true);
+  };
+  auto warn_failed = [&]() {
+    context.at_line(failed_line);
+    context.warn("",
+                 std::string("not valid JSON (") + simdjson::error_message(failed_error) + "); line skipped");
+  };
   while (lines.next(line)) {
     ++line_number;
     if (line_number == 1 && line.size() >= 3 && static_cast<unsigned char>(line[0]) == 0xEF) {
@@ -395,29 +421,31 @@ Result<FileReadSummary> read_trace_file(const std::string& path, const ReadOptio
                            " byte(s) replaced by U+FFFD (the rest of the line is kept)");
       error = parser.parse(repaired).get(root);
     }
-    if (error != simdjson::SUCCESS && first_value) {
-      // Not one JSON value per line: the file may be a single (pretty-printed) JSON document.
-      first_value = false;
-      simdjson::padded_string whole;
-      std::error_code size_error;
-      const auto size = std::filesystem::file_size(path, size_error);
-      if (!size_error && size <= k_max_document_bytes &&
-          simdjson::padded_string::load(path).get(whole) == simdjson::SUCCESS) {
-        element document;
-        if (parser.parse(whole).get(document) == simdjson::SUCCESS) {
-          summary.bytes = whole.size();
-          auto ok = reader.value(document, true);
-          if (!ok) {
-            return fail(ok.error());
-          }
-          if (context.error()) {
-            return fail(*context.error());
-          }
-          return summary;
+    if (start == Start::at_first && error != simdjson::SUCCESS) {
+      start = Start::first_failed;
+      failed_line = line_number;
+      failed_error = error;
+      continue;
+    }
+    if (start == Start::first_failed) {
+      start = Start::reading;
+      if (error != simdjson::SUCCESS) {
+        auto ok = try_document();
+        if (!ok) {
+          return fail(ok.error());
+        }
+        if (document_read) {
+          break;
         }
       }
+      warn_failed();
+      context.at_line(line_number);
+      if (error == simdjson::SUCCESS) {
+        // The parser was reused by try_document only when this line failed; re-parse to be safe.
+        error = parser.parse(line.data(), line.size(), false).get(root);
+      }
     }
-    first_value = false;
+    start = Start::reading;
     if (error != simdjson::SUCCESS) {
       context.warn("", std::string("not valid JSON (") + simdjson::error_message(error) + "); line skipped");
     } else {
@@ -429,6 +457,21 @@ Result<FileReadSummary> read_trace_file(const std::string& path, const ReadOptio
     if (context.error()) {
       return fail(*context.error());
     }
+  }
+  if (start == Start::first_failed) {
+    auto ok = try_document();
+    if (!ok) {
+      return fail(ok.error());
+    }
+    if (!document_read) {
+      warn_failed();
+    }
+  }
+  if (context.error()) {
+    return fail(*context.error());
+  }
+  if (document_read) {
+    return summary;
   }
   summary.bytes = lines.bytes();
   if (!reader.sniffed() && summary.warnings > 0 && options.format == TraceFormat::auto_detect) {

@@ -194,3 +194,17 @@ TEST_CASE("a named format is used without sniffing and a missing file is an erro
   CHECK(missing.summary.error().str() ==
         dir.file("nope.jsonl") + ": cannot open trace file: No such file or directory");
 }
+
+TEST_CASE("a truncated first line is a warning too: the next line shows the file is JSON lines")
+{
+  TempDir dir;
+  const auto path = dir.write("first.jsonl", k_good.substr(0, 60) + "\n" + k_good + "\n" + k_good + "\n");
+  auto read = read_all(path);
+  REQUIRE(read.summary.has_value());
+  CHECK(read.summary->records == 2);
+  CHECK(read.summary->format == TraceFormat::otlp);
+  CHECK(read.warnings ==
+        std::vector<std::string>{path +
+                                 ":1: not valid JSON (A string is opened, but never closed.); line skipped"});
+  CHECK(read.records[0].source_line == 2);
+}
