@@ -35,6 +35,7 @@ Command cache_command();
 Command gate_command();
 Command compare_command();
 Command baseline_command();
+Command traces_command();
 
 // DESIGN.md exit codes for an error that stopped a command.
 int exit_code_for(const Error& error);

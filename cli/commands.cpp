@@ -11,6 +11,7 @@ const std::vector<Command>& commands()
     export_command(), merge_command(),   list_command(),          mock_provider_command(),
     judge_command(),  cache_command(),
     gate_command(),   compare_command(), baseline_command(),
+    traces_command(),
   };
   return table;
 }

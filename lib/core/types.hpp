@@ -79,6 +79,8 @@ struct GateRule {
   std::optional<double> max_flaky_rate = std::nullopt;     // flaky cases / cases of the metric
   std::optional<double> max_p95_latency_ms = std::nullopt; // per candidate, ok trials; metric optional
   std::optional<double> max_cost_usd = std::nullopt;       // per candidate total; unknown cost cannot pass
+  // A floor on the metric's 5th percentile (95% of scored units at least this); `traces score` only.
+  std::optional<double> min_p05 = std::nullopt;
 };
 
 // One golden case: a dataset row. `vars` holds every field of the row (reserved ones included, so

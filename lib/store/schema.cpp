@@ -170,9 +170,36 @@ ALTER TABLE scores ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE runs ADD COLUMN options TEXT NOT NULL DEFAULT '{}';
 )sql";
 
-constexpr std::array<Migration, 2> k_migrations{{
+// Version 3: what `evalgate traces score` records beyond v1's trace tables: one trace_imports row
+// per scoring (its verdict, gate results and sampling summary), the common record's fields that
+// reports, exports and the gate read (kind, provider, session, user, the sampler's decision, the
+// joined retrieved context), and score details like the trial scores have.
+constexpr const char* k_v3 = R"sql(
+ALTER TABLE trace_imports ADD COLUMN verdict TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_imports ADD COLUMN gate TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE trace_imports ADD COLUMN summary TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE trace_records ADD COLUMN kind TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN provider TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN session_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN user_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN sample_prob REAL NOT NULL DEFAULT 1;
+ALTER TABLE trace_records ADD COLUMN sample_reason TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN sample_stratum TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN sample_u REAL NOT NULL DEFAULT 0;
+ALTER TABLE trace_records ADD COLUMN context TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE trace_records ADD COLUMN source_format TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN source_file TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN error_message TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_records ADD COLUMN start_unix_nano INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE trace_records ADD COLUMN cost_source TEXT NOT NULL DEFAULT '';
+ALTER TABLE trace_scores ADD COLUMN details TEXT NOT NULL DEFAULT '{}';
+CREATE INDEX trace_scores_by_record ON trace_scores (record_id);
+)sql";
+
+constexpr std::array<Migration, 3> k_migrations{{
   {1, k_v1},
   {2, k_v2},
+  {3, k_v3},
 }};
 
 static_assert(k_migrations.back().version == k_schema_version,

@@ -16,7 +16,7 @@
 
 namespace evalgate {
 
-inline constexpr int k_schema_version = 2;
+inline constexpr int k_schema_version = 3;
 
 struct RunListEntry {
   std::string id;

@@ -47,7 +47,8 @@ Result<void> check_gate_numbers(const MappingReader& reader, GateRule& rule)
 {
   for (auto [key, out] : {std::pair<const char*, std::optional<double>*>{"min_mean", &rule.min_mean},
                           {"min_pass_rate", &rule.min_pass_rate},
-                          {"max_error_rate", &rule.max_error_rate}}) {
+                          {"max_error_rate", &rule.max_error_rate},
+                          {"min_p05", &rule.min_p05}}) {
     auto value = reader.unit_number(key);
     if (!value) {
       return fail(value.error());
@@ -92,7 +93,8 @@ Result<void> check_gate_numbers(const MappingReader& reader, GateRule& rule)
 
 bool has_metric_check(const GateRule& rule)
 {
-  return rule.min_mean || rule.min_pass_rate || rule.max_error_rate || rule.max_drop || rule.max_flaky_rate;
+  return rule.min_mean || rule.min_pass_rate || rule.max_error_rate || rule.max_drop || rule.max_flaky_rate ||
+         rule.min_p05;
 }
 
 // A secret-looking params key: one of its words (split on '_', '-', '.', and camelCase) is a
@@ -156,7 +158,8 @@ Result<std::vector<GateRule>> parse_gate(const SuiteFile& file, const YAML::Node
     auto reader =
         MappingReader::open(file.display, item, "each gate rule",
                             {"candidate", "confidence", "max_cost_usd", "max_drop", "max_error_rate",
-                             "max_flaky_rate", "max_p95_latency_ms", "metric", "min_mean", "min_pass_rate"});
+                             "max_flaky_rate", "max_p95_latency_ms", "metric", "min_mean", "min_p05",
+                             "min_pass_rate"});
     if (!reader) {
       return fail(reader.error());
     }
@@ -168,6 +171,12 @@ Result<std::vector<GateRule>> parse_gate(const SuiteFile& file, const YAML::Node
     }
     if (auto ok = check_gate_numbers(*reader, rule); !ok) {
       return fail(ok.error());
+    }
+    // A percentile floor needs the unit-level values that only `traces score` gates on.
+    if (rule.min_p05 && !file.traces) {
+      return reader->error("'min_p05' applies to `evalgate traces score`; a suite run gates with min_mean, "
+                           "min_pass_rate, max_error_rate, max_drop and the other keys of docs/gate.md",
+                           reader->key_location("min_p05"));
     }
     // Latency and cost are per candidate: a rule with only those checks needs no metric.
     if (!*metric && !has_metric_check(rule) && (rule.max_p95_latency_ms || rule.max_cost_usd)) {

@@ -150,19 +150,25 @@ Result<Suite> parse_document(const SuiteFile& file, const YAML::Node& root)
   if (auto ok = read_scalars(*top, file, suite); !ok) {
     return fail(ok.error());
   }
-  if (auto ok = require_keys(*top); !ok) {
-    return fail(ok.error());
+  if (!file.traces) {
+    if (auto ok = require_keys(*top); !ok) {
+      return fail(ok.error());
+    }
   }
-  auto prompts = parse_prompts(file, top->value("prompts"), top->value_location("prompts"));
-  if (!prompts) {
-    return fail(prompts.error());
+  if (!file.traces || top->has("prompts")) {
+    auto prompts = parse_prompts(file, top->value("prompts"), top->value_location("prompts"));
+    if (!prompts) {
+      return fail(prompts.error());
+    }
+    suite.prompts = std::move(*prompts);
   }
-  suite.prompts = std::move(*prompts);
-  auto providers = parse_providers(file, top->value("providers"), top->value_location("providers"), false);
-  if (!providers) {
-    return fail(providers.error());
+  if (!file.traces || top->has("providers")) {
+    auto providers = parse_providers(file, top->value("providers"), top->value_location("providers"), false);
+    if (!providers) {
+      return fail(providers.error());
+    }
+    suite.providers = std::move(*providers);
   }
-  suite.providers = std::move(*providers);
   if (top->has("judges")) {
     auto judges = parse_providers(file, top->value("judges"), top->value_location("judges"), true);
     if (!judges) {
@@ -187,8 +193,10 @@ Result<Suite> parse_document(const SuiteFile& file, const YAML::Node& root)
     }
     suite.evaluators = std::move(*evaluators);
   }
-  if (auto ok = read_datasets(file, top->value("datasets"), top->value_location("datasets"), suite); !ok) {
-    return fail(ok.error());
+  if (!file.traces || top->has("datasets")) {
+    if (auto ok = read_datasets(file, top->value("datasets"), top->value_location("datasets"), suite); !ok) {
+      return fail(ok.error());
+    }
   }
   if (auto ok = check_evaluators(suite); !ok) {
     return fail(ok.error());
@@ -208,7 +216,9 @@ Result<Suite> parse_document(const SuiteFile& file, const YAML::Node& root)
 
 } // namespace
 
-Result<Suite> load_suite(const std::string& path)
+Result<Suite> load_suite(const std::string& path) { return load_suite(path, SuiteLoadOptions{}); }
+
+Result<Suite> load_suite(const std::string& path, const SuiteLoadOptions& options)
 {
   std::string given = path;
   if (given.empty()) {
@@ -224,7 +234,7 @@ Result<Suite> load_suite(const std::string& path)
   }
   std::error_code ec;
   const fs::path absolute = fs::absolute(given, ec).lexically_normal();
-  const SuiteFile file{given, absolute.parent_path()};
+  const SuiteFile file{given, absolute.parent_path(), options.traces};
   const bool json = fs::path(given).extension() == ".json";
   try {
     auto root = parse_yaml(*text, given, json, ErrorCategory::config);

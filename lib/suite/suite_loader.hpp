@@ -14,8 +14,15 @@
 
 namespace evalgate {
 
+struct SuiteLoadOptions {
+  // For `evalgate traces score`: prompts, providers and datasets become optional (the outputs come
+  // from the traces), and gate rules may use min_p05.
+  bool traces = false;
+};
+
 // `path` empty = look for evalgate.yaml, evalgate.yml, evalgate.json in the working directory.
 Result<Suite> load_suite(const std::string& path);
+Result<Suite> load_suite(const std::string& path, const SuiteLoadOptions& options);
 
 // The candidates of a suite: prompts × providers, in suite order, ids "<prompt>/<provider>".
 std::vector<Candidate> suite_candidates(const Suite& suite);

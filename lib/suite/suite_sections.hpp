@@ -18,6 +18,7 @@ namespace evalgate::suite_detail {
 struct SuiteFile {
   std::string display;             // the suite path as the user gave it
   std::filesystem::path base_dir;  // absolute; relative paths in the suite resolve against it
+  bool traces = false;             // loaded for `traces score` (SuiteLoadOptions::traces)
 };
 
 // `node` is the value of `prompts:`; `at` where errors about the list as a whole point.

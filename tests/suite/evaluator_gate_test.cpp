@@ -119,7 +119,7 @@ TEST_CASE("a gate rule needs at least one check with numbers in [0,1]")
         "evalgate.yaml:15:24: unknown key 'min_pas_rate', did you mean 'min_pass_rate'? expected one of: "
         "candidate, "
         "confidence, max_cost_usd, max_drop, max_error_rate, max_flaky_rate, max_p95_latency_ms, metric, "
-        "min_mean, "
+        "min_mean, min_p05, "
         "min_pass_rate");
 }
 

@@ -1,0 +1,234 @@
+// `evalgate traces score` on the shared OTLP fixture (four traces: A grounded, B claims a
+// prorated refund, C a tool-using agent, D a failed call), driven through the real binary: heuristic
+// and judge evaluators, gate exit codes, stored imports, and the feedback exports, including a
+// round trip where the exported failures run as a suite dataset against the mock provider.
+#include <doctest/doctest.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+#include <spawn.h>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "process.hpp"
+#include "temp_dir.hpp"
+
+using namespace evalgate::testing;
+using Json = nlohmann::json;
+
+namespace {
+
+// `evalgate mock-provider --port 0` in the background; the port is read from its first line.
+class MockProviderProcess {
+public:
+  explicit MockProviderProcess(const std::string& answers_file)
+  {
+    int out[2];
+    REQUIRE(pipe(out) == 0);
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], 1);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    std::vector<std::string> args = {EVALGATE_BIN, "mock-provider", "--port", "0", "--answers", answers_file};
+    std::vector<char*> argv;
+    for (auto& arg : args) {
+      argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    REQUIRE(posix_spawn(&m_pid, argv[0], &actions, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    std::string line;
+    char c = 0;
+    while (read(out[0], &c, 1) == 1 && c != '\n') {
+      line += c;
+    }
+    close(out[0]);
+    const auto colon = line.rfind(':');
+    REQUIRE_MESSAGE(colon != std::string::npos, line);
+    m_port = std::stoi(line.substr(colon + 1));
+  }
+  ~MockProviderProcess()
+  {
+    kill(m_pid, SIGTERM);
+    int status = 0;
+    waitpid(m_pid, &status, 0);
+  }
+  int port() const { return m_port; }
+
+private:
+  pid_t m_pid = 0;
+  int m_port = 0;
+};
+
+std::string fixture_copy(const TempDir& dir)
+{
+  const std::string source = std::string(EVALGATE_SOURCE_DIR) + "/tests/fixtures/traces/otlp-genai.jsonl";
+  std::ifstream in(source, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return dir.write("otlp-genai.jsonl", text.str());
+}
+
+std::vector<Json> json_lines(const std::string& path)
+{
+  std::vector<Json> lines;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (!line.empty()) {
+      lines.push_back(Json::parse(line));
+    }
+  }
+  return lines;
+}
+
+const char* k_heuristic_suite = "name: prod\n"
+                                "evaluators:\n"
+                                "  - type: not-icontains\n"
+                                "    name: no-prorating\n"
+                                "    value: prorated\n"
+                                "  - type: max-length\n"
+                                "    value: 2000\n"
+                                "gate:\n"
+                                "  - metric: no-prorating\n"
+                                "    min_pass_rate: 0.9\n";
+
+} // namespace
+
+TEST_CASE("traces score reports per model and route, stores the import and fails the gate with exit 1")
+{
+  TempDir dir;
+  fixture_copy(dir);
+  dir.write("traces.yaml", k_heuristic_suite);
+  auto result = run_process({EVALGATE_BIN, "traces", "score", "otlp-genai.jsonl", "--suite", "traces.yaml",
+                             "--db", "t.db", "--always", "errors"},
+                            {{}, dir.path().string()});
+  INFO(result.out);
+  INFO(result.err);
+  CHECK(result.exit_code == 1);
+  CHECK(result.err.find("otlp-genai.jsonl: otlp (auto-detected)") != std::string::npos);
+  CHECK(result.out.find("By model") != std::string::npos);
+  CHECK(result.out.find("gpt-4.1-mini") != std::string::npos);
+  CHECK(result.out.find("By route") != std::string::npos);
+  CHECK(result.out.find("helpdesk-copilot") != std::string::npos);
+  CHECK(result.out.find("FAIL  no-prorating pass rate") != std::string::npos);
+  CHECK(result.out.find("c41e8b07d29a4f53b6e0a7d1953f2c8a") != std::string::npos); // the worst unit's trace
+  CHECK(result.out.find("verdict: FAILED") != std::string::npos);
+
+  auto shown = run_process({EVALGATE_BIN, "traces", "show", "latest", "--db", "t.db", "--report", "json"},
+                           {{}, dir.path().string()});
+  CHECK(shown.exit_code == 1);
+  const Json report = Json::parse(shown.out);
+  CHECK(report["verdict"] == "failed");
+  CHECK(report["summary"]["traces_seen"] == 4);
+  CHECK(report["summary"]["traces_forced"] == 1);
+  CHECK(report["forced"]["failed_calls"].get<int>() >= 1);
+  CHECK(report["overall"]["metrics"]["no-prorating"]["pass_rate"].get<double>() < 0.9);
+  CHECK(report["summary"]["files"][0]["format"] == "otlp");
+  CHECK(report["summary"]["files"][0]["detected"] == true);
+}
+
+TEST_CASE("traces score passes a gate the sample meets, and a bad sampling flag is a usage error")
+{
+  TempDir dir;
+  fixture_copy(dir);
+  dir.write("traces.yaml", "name: prod\nevaluators:\n  - type: max-length\n    value: 2000\n"
+                           "gate:\n  - metric: max-length\n    min_p05: 1\n");
+  auto ok = run_process({EVALGATE_BIN, "traces", "score", "otlp-genai.jsonl", "--suite", "traces.yaml",
+                         "--db", "t.db", "--sample-size", "2", "--report", "json"},
+                        {{}, dir.path().string()});
+  INFO(ok.err);
+  CHECK(ok.exit_code == 0);
+  const Json report = Json::parse(ok.out);
+  CHECK(report["summary"]["traces_sampled"] == 2);
+  CHECK(report["config"]["sampling"]["size"] == 2);
+  CHECK(report["verdict"] == "passed");
+
+  auto bad = run_process({EVALGATE_BIN, "traces", "score", "otlp-genai.jsonl", "--suite", "traces.yaml",
+                          "--sample-rate", "0.1", "--sample-size", "3"},
+                         {{}, dir.path().string()});
+  CHECK(bad.exit_code == 2);
+  CHECK(bad.err == "evalgate: give --sample-rate or --sample-size, not both\n");
+  auto where = run_process({EVALGATE_BIN, "traces", "score", "otlp-genai.jsonl", "--suite", "traces.yaml",
+                            "--where", "colour=red"},
+                           {{}, dir.path().string()});
+  CHECK(where.exit_code == 2);
+  CHECK(where.err ==
+        "evalgate: --where 'colour=red': unknown key 'colour'; expected model, name, status, since, "
+        "until or attribute:KEY\n");
+}
+
+TEST_CASE(
+    "a judge scores traces through the mock provider; exported failures run as a suite and scores export "
+    "for Langfuse and OTel")
+{
+  TempDir dir;
+  fixture_copy(dir);
+  const std::string answers =
+      Json{{"model", "judge-model"},
+           {"contains", "prorated"},
+           {"reply", R"({"reason": "contradicts kb-2210", "pass": false, "score": 0.0})"}}
+          .dump() +
+      "\n" +
+      Json{{"model", "judge-model"}, {"reply", R"({"reason": "supported", "pass": true, "score": 1.0})"}}
+          .dump() +
+      "\n";
+  MockProviderProcess mock(dir.write("answers.jsonl", answers));
+  const std::string base = "http://127.0.0.1:" + std::to_string(mock.port()) + "/v1";
+  const std::string judges =
+      "judges:\n  - id: grader\n    type: openai\n    model: judge-model\n    base_url: " + base + "\n";
+  const std::string evaluators = "evaluators:\n  - type: rubric\n    name: grounded\n    rubric: \"Only "
+                                 "claims what the context supports\"\n";
+  dir.write("traces.yaml",
+            "name: prod\n" + judges + evaluators + "gate:\n  - metric: grounded\n    min_mean: 0.9\n");
+  auto scored = run_process({EVALGATE_BIN, "traces", "score", "otlp-genai.jsonl", "--suite", "traces.yaml",
+                             "--db", "t.db", "--cache", "off", "--export-failures", "golden.jsonl",
+                             "--export-scores", "scores.jsonl", "--export-scores", "scores.otlp.jsonl"},
+                            {{}, dir.path().string()});
+  INFO(scored.out);
+  INFO(scored.err);
+  CHECK(scored.exit_code == 1);
+
+  const auto failures = json_lines(dir.file("golden.jsonl"));
+  REQUIRE(failures.size() == 1);
+  CHECK(failures[0]["metadata"]["trace_id"] == "c41e8b07d29a4f53b6e0a7d1953f2c8a");
+  CHECK(failures[0]["metadata"]["failing_scores"][0]["metric"] == "grounded");
+  CHECK(failures[0]["metadata"]["failing_scores"][0]["reason"] == "contradicts kb-2210");
+  CHECK(failures[0]["output"].get<std::string>().find("prorated") != std::string::npos);
+  CHECK_FALSE(failures[0]["input"].get<std::string>().empty());
+
+  const auto langfuse = json_lines(dir.file("scores.jsonl"));
+  REQUIRE_FALSE(langfuse.empty());
+  for (const auto& event : langfuse) {
+    CHECK(event["type"] == "score-create");
+    CHECK(event["body"]["name"] == "grounded");
+    CHECK(event["body"]["dataType"] == "NUMERIC");
+    CHECK(event["body"].contains("traceId"));
+    CHECK(event["body"].contains("observationId"));
+  }
+  const auto otel = json_lines(dir.file("scores.otlp.jsonl"));
+  REQUIRE(otel.size() == langfuse.size());
+  const Json& record = otel[0]["resourceLogs"][0]["scopeLogs"][0]["logRecords"][0];
+  CHECK(record["eventName"] == "gen_ai.evaluation.result");
+  CHECK(record["traceId"].get<std::string>().size() == 32);
+  CHECK(record["spanId"].get<std::string>().size() == 16);
+
+  // Round trip: the exported failures are a dataset; a `field` provider replays the production
+  // answer, and the same judge fails it again.
+  dir.write("replay.yaml", "name: replay\nprompts:\n  - id: p\n    text: \"{{input}}\"\n"
+                           "providers:\n  - id: prod\n    type: field\n    field: output\n" +
+                               judges + "datasets:\n  - golden.jsonl\n" + evaluators);
+  auto replay = run_process({EVALGATE_BIN, "run", "replay.yaml", "--db", "runs.db", "--no-progress",
+                             "--format", "json", "--cache", "off"},
+                            {{}, dir.path().string()});
+  INFO(replay.out);
+  INFO(replay.err);
+  CHECK(replay.exit_code == 0);
+  const Json run = Json::parse(replay.out);
+  CHECK(run.dump().find("contradicts kb-2210") != std::string::npos);
+}
