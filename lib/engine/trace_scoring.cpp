@@ -153,18 +153,12 @@ Trial unit_trial(const TraceRecord& record, const std::string& case_id)
 
 std::vector<Score> score_unit(const TraceRecord& record, const EvaluatorList& evaluators)
 {
-  std::vector<Score> scores;
   if (record.status == TraceStatus::error) {
-    return scores; // the call failed in production: counted as an error, nothing to grade
+    return {}; // the call failed in production: counted as an error, nothing to grade
   }
   const Case c = unit_case(record);
   const Trial trial = unit_trial(record, c.id);
-  for (const auto& bound : evaluators) {
-    Score score = bound.evaluator->evaluate(EvalInput{c, trial});
-    score.metric = bound.metric;
-    scores.push_back(std::move(score));
-  }
-  return scores;
+  return score_trial(EvalInput{c, trial}, {&evaluators});
 }
 
 std::size_t scoring_threads(const Suite& suite, const TraceScoreOptions& options,

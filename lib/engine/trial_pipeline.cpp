@@ -4,8 +4,6 @@
 #include <chrono>
 #include <thread>
 
-#include "evaluators/registry.hpp"
-
 namespace evalgate {
 
 namespace {
@@ -14,20 +12,9 @@ namespace {
 // misconfigured (bad key, unknown model): the run stops with one message instead of thousands.
 constexpr int k_fatal_streak = 5;
 
-bool is_fatal_kind(FailureKind kind) { return kind == FailureKind::http_4xx || kind == FailureKind::config; }
-
-Score guarded_evaluate(const BoundEvaluator& bound, const EvalInput& input)
+bool is_fatal_kind(FailureKind kind)
 {
-  try {
-    Score score = bound.evaluator->evaluate(input);
-    score.metric = bound.metric;
-    return score;
-  } catch (const std::exception& e) {
-    Score score;
-    score.metric = bound.metric;
-    score.error = std::string("internal error in evaluator: ") + e.what();
-    return score;
-  }
+  return kind == FailureKind::http_4xx || kind == FailureKind::config;
 }
 
 Trial trial_from(const TrialTask& task, CallResult result)
@@ -51,32 +38,21 @@ Trial trial_from(const TrialTask& task, CallResult result)
 
 } // namespace
 
-Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs, const EvaluatorContext& context)
-{
-  EvaluatorList list;
-  for (const auto& spec : specs) {
-    auto made = make_evaluator(spec, context);
-    if (!made) {
-      return fail(made.error());
-    }
-    list.push_back({spec.name.empty() ? spec.type : spec.name, std::move(made).value()});
-  }
-  return list;
-}
-
 namespace {
 
 bool any_calls_model(const EvaluatorList& defaults, const std::vector<EvaluatorList>& per_case)
 {
   auto waits = [](const EvaluatorList& list) {
-    return std::any_of(list.begin(), list.end(), [](const BoundEvaluator& b) { return b.evaluator->calls_model(); });
+    return std::any_of(list.begin(), list.end(),
+                       [](const BoundEvaluator& b) { return b.evaluator->calls_model(); });
   };
   return waits(defaults) || std::any_of(per_case.begin(), per_case.end(), waits);
 }
 
 // Judges and embedding calls block a scoring thread for a network round trip, so with them the
 // pool is sized like the trials in flight; without them, like the CPU.
-std::size_t scoring_threads(int trial_limit, const EvaluatorList& defaults, const std::vector<EvaluatorList>& per_case)
+std::size_t scoring_threads(int trial_limit, const EvaluatorList& defaults,
+                            const std::vector<EvaluatorList>& per_case)
 {
   const std::size_t cpu = std::max(1u, std::thread::hardware_concurrency());
   if (!any_calls_model(defaults, per_case)) {
@@ -87,10 +63,10 @@ std::size_t scoring_threads(int trial_limit, const EvaluatorList& defaults, cons
 
 } // namespace
 
-TrialPipeline::TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer, TrialWriter& writer,
-                             EvaluatorList defaults, std::vector<EvaluatorList> per_case)
-  : m_options(options), m_observer(observer), m_writer(writer), m_defaults(std::move(defaults)),
-    m_per_case(std::move(per_case)), m_pool(scoring_threads(trial_limit, m_defaults, m_per_case))
+TrialPipeline::TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer,
+                             TrialWriter& writer, EvaluatorList defaults, std::vector<EvaluatorList> per_case)
+    : m_options(options), m_observer(observer), m_writer(writer), m_defaults(std::move(defaults)),
+      m_per_case(std::move(per_case)), m_pool(scoring_threads(trial_limit, m_defaults, m_per_case))
 {
 }
 
@@ -151,13 +127,8 @@ void TrialPipeline::finish_trial(const TrialTask& task, CallResult result)
   scored.trial = trial_from(task, std::move(result));
   const Trial& trial = scored.trial;
   if (trial.ok()) {
-    const EvalInput input{*task.test_case, trial};
-    for (const auto& bound : m_defaults) {
-      scored.scores.push_back(guarded_evaluate(bound, input));
-    }
-    for (const auto& bound : m_per_case[task.case_index]) {
-      scored.scores.push_back(guarded_evaluate(bound, input));
-    }
+    scored.scores =
+        score_trial(EvalInput{*task.test_case, trial}, {&m_defaults, &m_per_case[task.case_index]});
   }
   track_provider_health(task.candidate->provider_id, trial);
   {

@@ -18,22 +18,13 @@
 #include "core/types.hpp"
 #include "engine/run_observer.hpp"
 #include "engine/runner.hpp"
+#include "engine/trial_scoring.hpp"
 #include "engine/worker_pool.hpp"
 #include "evaluators/evaluator.hpp"
 #include "providers/model_client.hpp"
 #include "store/trial_writer.hpp"
 
 namespace evalgate {
-
-struct BoundEvaluator {
-  std::string metric;
-  std::unique_ptr<Evaluator> evaluator;
-};
-
-using EvaluatorList = std::vector<BoundEvaluator>;
-
-// Builds every evaluator of `specs` (already validated when the suite was loaded).
-Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs, const EvaluatorContext& context);
 
 struct TrialTask {
   const Candidate* candidate;
