@@ -96,10 +96,22 @@ std::optional<Json> from_prose(std::string_view reply)
   return last;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f'; }
-bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_word(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+bool is_alpha(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+bool is_word(char c)
+{
+  return is_alpha(c) || is_digit(c) || c == '_';
+}
 
 std::size_t skip(std::string_view line, std::size_t at, std::string_view marks)
 {

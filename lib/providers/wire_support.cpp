@@ -223,7 +223,8 @@ std::int64_t count_at(const Json& object, const char* name)
   if (!(count > 0)) {
     return 0; // negative, zero or NaN
   }
-  return count >= static_cast<double>(k_max_token_count) ? k_max_token_count : static_cast<std::int64_t>(count);
+  return count >= static_cast<double>(k_max_token_count) ? k_max_token_count
+                                                         : static_cast<std::int64_t>(count);
 }
 
 std::optional<std::string> error_member_message(const Json& body)

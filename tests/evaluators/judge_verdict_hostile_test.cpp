@@ -15,7 +15,8 @@ namespace {
 
 std::string corpus_file(const std::string& name)
 {
-  std::ifstream in(std::string(EVALGATE_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_verdict/" + name, std::ios::binary);
+  std::ifstream in(std::string(EVALGATE_SOURCE_DIR) + "/tests/fuzz/corpus/fuzz_verdict/" + name,
+                   std::ios::binary);
   REQUIRE_MESSAGE(in, "missing corpus file " << name);
   std::ostringstream text;
   text << in.rdbuf();

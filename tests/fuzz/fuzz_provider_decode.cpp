@@ -61,7 +61,8 @@ std::unique_ptr<StreamDecoder> make_stream_decoder()
 
 // Feeds `body` in chunks (all at once when `chunker` is null, byte by byte when `bytewise`); an
 // error from feed() ends the stream like the transport would.
-Result<Completion> decode_stream(std::string_view body, fuzz::Chunker* chunker, bool bytewise, bool& had_content)
+Result<Completion> decode_stream(std::string_view body, fuzz::Chunker* chunker, bool bytewise,
+                                 bool& had_content)
 {
   auto decoder = make_stream_decoder();
   std::size_t at = 0;
@@ -107,7 +108,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     bool chunked_content = false;
     fuzz::Chunker chunker(seed + round);
     const auto chunked = decode_stream(body, &chunker, round == 3, chunked_content);
-    fuzz::fuzz_check(whole.has_value() == chunked.has_value(), "chunking does not change whether a stream decodes");
+    fuzz::fuzz_check(whole.has_value() == chunked.has_value(),
+                     "chunking does not change whether a stream decodes");
     if (whole && chunked) {
       fuzz::fuzz_check(whole->text == chunked->text, "chunking does not change the streamed text");
       fuzz::fuzz_check(same_usage(whole->usage, chunked->usage), "chunking does not change the usage");
