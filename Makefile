@@ -37,7 +37,8 @@ test-sanitize: deps
 	  ctest --test-dir $(SANITIZE_BUILD) --output-on-failure $(if $(SANITIZE_TESTS),-R '^($(subst $(eval) ,|,$(strip $(SANITIZE_TESTS))))$$')
 
 # Every libFuzzer target for FUZZ_SECONDS with its seeds; crashes land in $(FUZZ_BUILD)/crashes/.
-fuzz: deps
+fuzz:
+	@bash ci/install-deps.sh clang libclang-rt-14-dev
 	@CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DEVALGATE_FUZZ=ON \
 	  -DEVALGATE_TESTS=OFF -DEVALGATE_BENCH=OFF -DEVALGATE_WERROR=OFF $(CMAKE_FLAGS) > /dev/null
 	@cmake --build $(FUZZ_BUILD) --target fuzz_targets
