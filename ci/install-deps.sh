@@ -9,6 +9,8 @@ packages=(
   ninja-build libfmt-dev doctest-dev libyaml-cpp-dev libsimdjson-dev libcpp-httplib-dev libssl-dev
   libxml2-utils
 )
+# Extra packages a target needs beyond the build's (make fuzz: clang and libFuzzer's runtime).
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

@@ -3,7 +3,8 @@
 #include "core/json_depth.hpp"
 
 #include <cctype>
-#include <regex>
+#include <cmath>
+#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -97,12 +98,108 @@ std::optional<Json> from_prose(std::string_view reply)
   return last;
 }
 
+bool is_space(char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+bool is_alpha(char c)
+{
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+bool is_digit(char c)
+{
+  return c >= '0' && c <= '9';
+}
+bool is_word(char c)
+{
+  return is_alpha(c) || is_digit(c) || c == '_';
+}
+
+std::size_t skip(std::string_view line, std::size_t at, std::string_view marks)
+{
+  while (at < line.size() && (is_space(line[at]) || marks.find(line[at]) != std::string_view::npos)) {
+    ++at;
+  }
+  return at;
+}
+
+// One line against ^[\s*#_]*(grade|score|verdict)[\s*_]*[:=][\s*_]*([A-Za-z]+|-?[0-9]+(\.[0-9]+)?)\b,
+// case-insensitive, matched by hand: std::regex recurses once per character and overflowed the
+// stack on a long line (a judge reply with a 100,000-character line crashed the process).
+std::optional<Json> grade_line(std::string_view line)
+{
+  std::size_t at = skip(line, 0, "*#_");
+  std::string key;
+  for (const char* name : {"grade", "score", "verdict"}) {
+    const std::string_view word(name);
+    if (line.size() - at < word.size()) {
+      continue;
+    }
+    bool same = true;
+    for (std::size_t i = 0; i < word.size() && same; ++i) {
+      same = std::tolower(static_cast<unsigned char>(line[at + i])) == word[i];
+    }
+    if (same) {
+      key = name;
+      break;
+    }
+  }
+  if (key.empty()) {
+    return std::nullopt;
+  }
+  at = skip(line, at + key.size(), "*_");
+  if (at >= line.size() || (line[at] != ':' && line[at] != '=')) {
+    return std::nullopt;
+  }
+  at = skip(line, at + 1, "*_");
+  const auto boundary = [&](std::size_t end) { return end == line.size() || !is_word(line[end]); };
+  std::size_t end = at;
+  while (end < line.size() && is_alpha(line[end])) {
+    ++end;
+  }
+  if (end > at) {
+    if (!boundary(end)) {
+      return std::nullopt; // letters run into digits or '_': no word boundary, and not a number either
+    }
+    return Json{{key, std::string(line.substr(at, end - at))}};
+  }
+  end = at < line.size() && line[at] == '-' ? at + 1 : at;
+  const std::size_t digits = end;
+  while (end < line.size() && is_digit(line[end])) {
+    ++end;
+  }
+  if (end == digits) {
+    return std::nullopt;
+  }
+  // The fraction is optional: "4.5x" backs off to "4" (the '.' is a boundary), like the regex did.
+  std::size_t fraction = end;
+  if (fraction + 1 < line.size() && line[fraction] == '.' && is_digit(line[fraction + 1])) {
+    fraction += 1;
+    while (fraction < line.size() && is_digit(line[fraction])) {
+      ++fraction;
+    }
+    if (boundary(fraction)) {
+      end = fraction;
+    }
+  }
+  if (!boundary(end)) {
+    return std::nullopt;
+  }
+  const std::string value(line.substr(at, end - at));
+  if (key == "score") {
+    // strtod, not stod: a 400-digit score must not throw out_of_range out of the parser.
+    const double score = std::strtod(value.c_str(), nullptr);
+    if (!std::isfinite(score)) {
+      return std::nullopt;
+    }
+    return Json{{"score", score}};
+  }
+  return Json{{key, value}};
+}
+
 // The last "GRADE: X", "Score: N" or "Verdict: X" line (case-insensitive, markdown emphasis allowed).
 std::optional<Json> from_grade_line(std::string_view reply)
 {
-  static const std::regex k_line(
-      R"(^[\s*#_]*(grade|score|verdict)[\s*_]*[:=][\s*_]*([A-Za-z]+|-?[0-9]+(\.[0-9]+)?)\b)",
-      std::regex::icase);
   std::optional<Json> last;
   std::size_t start = 0;
   while (start <= reply.size()) {
@@ -110,20 +207,7 @@ std::optional<Json> from_grade_line(std::string_view reply)
     if (end == std::string_view::npos) {
       end = reply.size();
     }
-    std::string line(reply.substr(start, end - start));
-    std::smatch match;
-    if (std::regex_search(line, match, k_line)) {
-      std::string key = match[1].str();
-      for (auto& c : key) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-      }
-      std::string value = match[2].str();
-      Json verdict = Json::object();
-      if (key == "score" && (std::isdigit(static_cast<unsigned char>(value[0])) != 0 || value[0] == '-')) {
-        verdict["score"] = std::stod(value);
-      } else {
-        verdict[key] = value;
-      }
+    if (auto verdict = grade_line(reply.substr(start, end - start))) {
       last = std::move(verdict);
     }
     start = end + 1;

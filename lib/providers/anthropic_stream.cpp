@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <map>
 
 #include <fmt/format.h>
@@ -17,6 +18,14 @@ struct Block {
   std::string name;
   std::string json; // input_json_delta fragments of a tool_use block
 };
+
+// A content block's `index`; 0 when absent or not an integer. Read by hand because
+// value("index", 0) casts a fractional index such as 1e300 to int, which is undefined behaviour.
+std::int64_t block_index(const Json& data)
+{
+  const auto it = data.find("index");
+  return it != data.end() && it->is_number_integer() ? it->get<std::int64_t>() : 0;
+}
 
 class AnthropicStreamDecoder final : public StreamDecoder {
 public:
@@ -84,7 +93,7 @@ private:
       }
     } else if (type == "content_block_start") {
       const Json block = data.value("content_block", Json::object());
-      Block& entry = m_blocks[data.value("index", 0)];
+      Block& entry = m_blocks[block_index(data)];
       entry.type = block.value("type", "");
       entry.id = block.value("id", "");
       entry.name = block.value("name", "");
@@ -97,7 +106,7 @@ private:
       if (delta_type == "text_delta") {
         append_text(delta.value("text", ""));
       } else if (delta_type == "input_json_delta") {
-        m_blocks[data.value("index", 0)].json += delta.value("partial_json", "");
+        m_blocks[block_index(data)].json += delta.value("partial_json", "");
         m_has_content = true;
       }
     } else if (type == "message_delta") {
@@ -138,7 +147,7 @@ private:
   std::string m_text;
   std::string m_stop_reason;
   Json m_usage = Json::object();
-  std::map<int, Block> m_blocks;
+  std::map<std::int64_t, Block> m_blocks;
 };
 
 } // namespace

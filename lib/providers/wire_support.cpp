@@ -1,5 +1,6 @@
 #include "providers/wire_support.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 
 #include <fmt/format.h>
@@ -196,6 +197,15 @@ Result<Json> parse_body(std::string_view body)
   return parsed;
 }
 
+namespace {
+
+// Token counts are clamped to [0, k_max_token_count]: far above any real response, and low enough
+// that sums of a few counts cannot overflow.
+constexpr std::int64_t k_max_token_count = 1'000'000'000'000;
+
+} // namespace
+
+// Negative counts are 0, fractions are truncated, larger values are k_max_token_count.
 std::int64_t count_at(const Json& object, const char* name)
 {
   if (!object.is_object()) {
@@ -205,7 +215,20 @@ std::int64_t count_at(const Json& object, const char* name)
   if (it == object.end() || !it->is_number()) {
     return 0;
   }
-  return it->is_number_integer() ? it->get<std::int64_t>() : static_cast<std::int64_t>(it->get<double>());
+  // Clamped, so a hostile or broken server's count can neither overflow the sums callers form
+  // (signed overflow is UB) nor be cast from an out-of-range double (UB too; fuzz_decode_*).
+  if (it->is_number_unsigned()) {
+    return static_cast<std::int64_t>(std::min<std::uint64_t>(it->get<std::uint64_t>(), k_max_token_count));
+  }
+  if (it->is_number_integer()) {
+    return std::clamp<std::int64_t>(it->get<std::int64_t>(), 0, k_max_token_count);
+  }
+  const double count = it->get<double>();
+  if (!(count > 0)) {
+    return 0; // negative, zero or NaN
+  }
+  return count >= static_cast<double>(k_max_token_count) ? k_max_token_count
+                                                         : static_cast<std::int64_t>(count);
 }
 
 std::optional<std::string> error_member_message(const Json& body)
