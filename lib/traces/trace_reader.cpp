@@ -213,40 +213,34 @@ public:
   {
   }
 
+  // Every element of `array` as a record, located as `<path>[i]`.
+  Result<void> records(element array, const std::string& path)
+  {
+    long i = 0;
+    for (element item : simdjson::dom::array(array)) {
+      m_context.at_element(i, path + "[" + std::to_string(i) + "]");
+      ++i;
+      auto ok = record(item);
+      if (!ok) {
+        return ok;
+      }
+      if (m_context.stopped()) {
+        return {};
+      }
+    }
+    return {};
+  }
+
   // One top-level JSON value (a JSONL line, or the whole document).
   Result<void> value(element root, bool document)
   {
     if (root.is_array()) {
-      long i = 0;
-      for (element item : simdjson::dom::array(root)) {
-        m_context.at_element(i, "[" + std::to_string(i) + "]");
-        ++i;
-        auto ok = record(item);
-        if (!ok) {
-          return ok;
-        }
-        if (m_context.stopped()) {
-          return {};
-        }
-      }
-      return {};
+      return records(root, "");
     }
     element data;
     if (root.is_object() && !has_key(root, "resourceSpans") && root["data"].get(data) == simdjson::SUCCESS &&
         data.is_array()) {
-      long i = 0;
-      for (element item : simdjson::dom::array(data)) {
-        m_context.at_element(i, "data[" + std::to_string(i) + "]");
-        ++i;
-        auto ok = record(item);
-        if (!ok) {
-          return ok;
-        }
-        if (m_context.stopped()) {
-          return {};
-        }
-      }
-      return {};
+      return records(data, "data");
     }
     if (document) {
       m_context.at_element(0, "");
