@@ -95,15 +95,7 @@ public:
     if (m_stream) {
       return decode_whole_stream(*make_gemini_stream_decoder(), response.body);
     }
-    auto parsed = parse_body(response.body);
-    if (!parsed) {
-      return fail(parsed.error());
-    }
-    GeminiAccumulator accumulator;
-    if (auto ok = guard_json([&] { return accumulator.add(*parsed); }); !ok) {
-      return fail(ok.error());
-    }
-    return accumulator.completion();
+    return decode_with_accumulator<GeminiAccumulator>(response.body);
   }
 
   std::vector<std::string> secrets() const override { return m_secrets; }

@@ -84,6 +84,22 @@ auto guard_json(F&& f) -> decltype(f())
   }
 }
 
+// A whole (non-streamed) 2xx body decoded by the accumulator the provider's stream decoder also
+// feeds (Gemini, Ollama: the same JSON object arrives whole or as stream chunks).
+template <typename Accumulator>
+Result<Completion> decode_with_accumulator(std::string_view body)
+{
+  auto parsed = parse_body(body);
+  if (!parsed) {
+    return fail(parsed.error());
+  }
+  Accumulator accumulator;
+  if (auto ok = guard_json([&] { return accumulator.add(*parsed); }); !ok) {
+    return fail(ok.error());
+  }
+  return accumulator.completion();
+}
+
 // The concatenated text of an OpenAI-style `content` (a string, or parts with "text").
 std::string content_text(const Json& content);
 
