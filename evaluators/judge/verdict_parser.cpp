@@ -50,12 +50,17 @@ std::optional<Json> from_fences(std::string_view reply)
   return std::nullopt;
 }
 
-// The end of the balanced object starting at `open`, skipping braces inside JSON strings.
-std::size_t object_end(std::string_view text, std::size_t open)
+// The end of the balanced object starting at `open`, skipping braces inside JSON strings. Every
+// character looked at is taken from `budget`; npos when there is no end or the budget ran out.
+std::size_t object_end(std::string_view text, std::size_t open, std::size_t& budget)
 {
   int depth = 0;
   bool in_string = false;
   for (std::size_t i = open; i < text.size(); ++i) {
+    if (budget == 0) {
+      return std::string_view::npos;
+    }
+    --budget;
     char c = text[i];
     if (in_string) {
       if (c == '\\') {
@@ -78,17 +83,26 @@ std::size_t object_end(std::string_view text, std::size_t open)
   return std::string_view::npos;
 }
 
+// Each '{' starts a scan to its balanced end, so a reply of many unbalanced or nested braces would
+// cost time quadratic in its length (a 1 MB reply of '{' took minutes). The scans and parses share a
+// budget linear in the reply; a reply that exhausts it gets no verdict from prose.
 std::optional<Json> from_prose(std::string_view reply)
 {
   std::optional<Json> last;
+  std::size_t budget = 8 * reply.size() + (std::size_t{4} << 20);
   std::size_t at = 0;
-  while ((at = reply.find('{', at)) != std::string_view::npos) {
-    std::size_t end = object_end(reply, at);
+  while (budget > 0 && (at = reply.find('{', at)) != std::string_view::npos) {
+    std::size_t end = object_end(reply, at, budget);
     if (end == std::string_view::npos) {
       ++at;
       continue;
     }
-    if (auto parsed = parse_object(reply.substr(at, end - at + 1))) {
+    const std::size_t length = end - at + 1;
+    if (length > budget) {
+      break;
+    }
+    budget -= length;
+    if (auto parsed = parse_object(reply.substr(at, length))) {
       last = std::move(parsed);
       at = end + 1;
     } else {

@@ -54,3 +54,18 @@ TEST_CASE("grade lines keep the regex's word boundaries")
   CHECK_FALSE(parse_verdict("score: -").has_value());
   CHECK_FALSE(parse_verdict("score: 1e5").has_value());
 }
+
+TEST_CASE("a megabyte of unbalanced braces gives up on prose and still reads the grade line")
+{
+  // Every '{' used to start a scan to the end of the reply: this one took minutes.
+  auto verdict = parse_verdict(std::string(1 << 20, '{') + "\nGRADE: A");
+  REQUIRE(verdict);
+  CHECK((*verdict)["grade"] == "A");
+}
+
+TEST_CASE("a verdict object after a few thousand stray braces is still found in prose")
+{
+  auto verdict = parse_verdict("I think {this {is fine" + std::string(2000, '{') + R"( {"pass": true, "score": 1})");
+  REQUIRE(verdict);
+  CHECK((*verdict)["pass"] == true);
+}
