@@ -141,7 +141,13 @@ std::optional<std::int64_t> parse_iso8601_nanos(std::string_view text)
   const std::int64_t seconds =
       days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day)) * 86400 + hour * 3600 +
       minute * 60 + second - offset_seconds;
-  return seconds * 1'000'000'000 + nanos;
+  // Nanoseconds since the epoch fit in int64 only between the years 1677 and 2262.
+  std::int64_t result = 0;
+  if (__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &result) ||
+      __builtin_add_overflow(result, nanos, &result)) {
+    return std::nullopt;
+  }
+  return result;
 }
 
 std::string repair_utf8(std::string_view text, std::size_t* replaced)
