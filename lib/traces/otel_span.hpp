@@ -92,8 +92,10 @@ struct OtelSpan {
 using FieldWarning = std::function<void(const std::string& field, const std::string& message)>;
 
 // Fills `record` (ids, times and source fields are expected to be set by the caller's container
-// reader or are taken from `span`) and calls finish_record().
-void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn);
+// reader or are taken from `span`) and calls finish_record(). With `warnings_only` (a record the
+// reader drops) only the steps that can warn run, with the same warnings in the same order; the
+// record is left incomplete.
+void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn, bool warnings_only = false);
 
 // Flattens nested objects and lists of objects into dotted keys ("llm.input_messages.0.message.role"),
 // as Phoenix does; primitive lists stay arrays. For attributes written nested (the OpenInference
