@@ -32,9 +32,11 @@ Result<Pass1> observe_files(const TraceScoreOptions& options, const TraceSource&
                             traces::TraceSampler& sampler, const traces::WarningSink& on_warning)
 {
   Pass1 pass;
+  traces::ReadOptions read = options.read;
+  read.sampler_fields_only = !traces::observes_metadata(options.sample);
   for (const auto& file : options.files) {
     auto summary = source.read(
-        file, options.read,
+        file, read,
         [&](TraceRecord&& record) {
           sampler.observe(record);
           ++pass.records;

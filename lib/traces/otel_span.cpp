@@ -65,16 +65,23 @@ public:
   {
   }
 
-  void run(bool warnings_only)
+  void run(MapDetail detail)
   {
-    if (warnings_only) {
+    if (detail != MapDetail::full) {
       // The steps that can warn, in the same order; the others (ids, model, flat input/output,
       // status, context, metadata, cost) cannot.
+      if (detail == MapDetail::sampler) {
+        ids_and_times();
+        model_and_provider();
+      }
       kind(); // tools() warns on tool spans only
       message_warnings();
       retrieval_warnings();
       tools();
       usage_and_cost();
+      if (detail == MapDetail::sampler) {
+        status();
+      }
       return;
     }
     ids_and_times();
@@ -550,9 +557,9 @@ private:
 
 } // namespace
 
-void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn, bool warnings_only)
+void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn, MapDetail detail)
 {
-  Mapper(span, record, warn).run(warnings_only);
+  Mapper(span, record, warn).run(detail);
 }
 
 } // namespace evalgate::traces

@@ -306,8 +306,15 @@ private:
       // Mapped only for its warnings: no metadata, cost or copy to the sink.
       map_otel_span(
           otel, record, [&](const std::string& field, const std::string& message) { warn(field, message); },
-          true);
+          MapDetail::warnings);
       m_context.dropped();
+      return;
+    }
+    if (m_context.sampler_fields_only()) {
+      map_otel_span(
+          otel, record, [&](const std::string& field, const std::string& message) { warn(field, message); },
+          MapDetail::sampler);
+      m_context.emit(std::move(record));
       return;
     }
     record.source_format = "otlp";

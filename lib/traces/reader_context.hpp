@@ -37,6 +37,7 @@ public:
   {
     return !m_options.keep || m_options.keep(trace_id_norm);
   }
+  bool sampler_fields_only() const { return m_options.sampler_fields_only; }
   void dropped()
   {
     if (!m_error) {

@@ -49,6 +49,10 @@ struct ReadOptions {
   int threads = 1;
   std::size_t chunk_bytes = k_default_chunk_bytes;
   RecordFilter keep; // empty = every record; records it drops are still counted in the summary
+  // Records carry only what the sampler reads without --where/--stratify-by attribute:KEY: ids,
+  // kind, name, model, provider, times, status (no messages, texts, documents, tools, cost,
+  // session, tags or metadata). Warnings are the same. OTLP only; other formats give full records.
+  bool sampler_fields_only = false;
 };
 
 struct FileReadSummary {

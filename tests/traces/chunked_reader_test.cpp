@@ -264,3 +264,41 @@ TEST_CASE("records the keep filter drops are counted but never reach the sink, a
     CHECK(described(kept) == expected);
   }
 }
+
+TEST_CASE("records read with sampler_fields_only carry the sampler's fields and give the same warnings")
+{
+  TempDir dir;
+  const auto generated = dir.write("export.jsonl", malformed_export());
+  for (const std::string& path : {fixture("otlp-genai.jsonl"), generated}) {
+    for (int threads : {1, 2}) {
+      CAPTURE(path);
+      CAPTURE(threads);
+      ReadOptions lean_options = threaded(700, threads);
+      lean_options.sampler_fields_only = true;
+      const ReadAll full = read_all(path, threaded(700, threads));
+      const ReadAll lean = read_all(path, lean_options);
+      REQUIRE(lean.summary.has_value());
+      CHECK(lean.summary->records == full.summary->records);
+      CHECK(lean.warnings == full.warnings);
+      REQUIRE(lean.records.size() == full.records.size());
+      bool any_messages = false;
+      for (std::size_t i = 0; i < full.records.size(); ++i) {
+        const TraceRecord& f = full.records[i];
+        const TraceRecord& l = lean.records[i];
+        CHECK(l.trace_id_norm == f.trace_id_norm);
+        CHECK(l.span_id == f.span_id);
+        CHECK(l.parent_span_id == f.parent_span_id);
+        CHECK(l.kind == f.kind);
+        CHECK(l.name == f.name);
+        CHECK(l.model == f.model);
+        CHECK(l.provider == f.provider);
+        CHECK(l.status == f.status);
+        CHECK(l.start_unix_nano == f.start_unix_nano);
+        CHECK(l.source_line == f.source_line);
+        CHECK(l.input_messages.empty());
+        any_messages = any_messages || !f.input_messages.empty();
+      }
+      CHECK(any_messages);
+    }
+  }
+}
