@@ -2,11 +2,13 @@
 // evaluators, stores and reports the scores, gates, and exports failures and scores;
 // `evalgate traces show` prints a stored scoring again (docs/traces.md).
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "command.hpp"
 #include "engine/trace_scoring.hpp"
@@ -37,6 +39,7 @@ struct TraceScoreFlags {
   std::string export_failures;
   std::vector<std::string> export_scores;
   int concurrency = 0;
+  int read_threads = 0;
   std::string cache = "read-write";
   std::string pricing;
   std::size_t worst = 5;
@@ -207,6 +210,9 @@ int score(const TraceScoreFlags& flags)
   options.cache_mode = *cache_mode;
   options.pricing_file = flags.pricing;
   options.concurrency = flags.concurrency;
+  options.read.threads = flags.read_threads > 0
+                             ? flags.read_threads
+                             : static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   auto outcome = score_traces(*suite, options, default_trace_source());
   if (!outcome) {
     return report_error(outcome.error());
@@ -282,6 +288,8 @@ void add_score(CLI::App& app, const std::shared_ptr<TraceScoreFlags>& flags)
   sub->add_option("--format", flags->format, "Trace format: auto, otlp, openinference, langfuse or langsmith")
       ->capture_default_str();
   sub->add_flag("--strict", flags->strict, "Make reader warnings (malformed input) fatal");
+  sub->add_option("--read-threads", flags->read_threads,
+                  "Threads parsing JSON lines (default: one per core, at most 8; same results for any N)");
   sub->add_option("--sample-rate", flags->sample_rate,
                   "Keep traces whose salted hash u < RATE (deterministic, nested in RATE)");
   sub->add_option("--sample-size", flags->sample_size, "Keep the N traces with the smallest hash (bottom-k)");

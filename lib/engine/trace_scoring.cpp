@@ -13,6 +13,7 @@
 #include "evaluators/embedding/batcher.hpp"
 #include "providers/fallback_client.hpp"
 #include "providers/transport.hpp"
+#include "traces/id_sampler.hpp"
 
 namespace evalgate {
 
@@ -28,18 +29,14 @@ struct Pass1 {
 };
 
 Result<Pass1> observe_files(const TraceScoreOptions& options, const TraceSource& source,
-                            traces::TraceSampler& sampler, TraceScoreOutcome& outcome)
+                            traces::TraceSampler& sampler, const traces::WarningSink& on_warning)
 {
   Pass1 pass;
-  const traces::WarningSink on_warning = [&outcome](const traces::TraceWarning& warning) {
-    ++outcome.warning_count;
-    if (outcome.warnings.size() < k_kept_warnings) {
-      outcome.warnings.push_back(warning);
-    }
-  };
+  traces::ReadOptions read = options.read;
+  read.sampler_fields_only = !traces::observes_metadata(options.sample);
   for (const auto& file : options.files) {
     auto summary = source.read(
-        file, options.read,
+        file, read,
         [&](TraceRecord&& record) {
           sampler.observe(record);
           ++pass.records;
@@ -65,29 +62,45 @@ std::string route_of(const std::vector<TraceRecord>& spans)
   return "";
 }
 
-// Pass 2: only the chosen traces' records are kept, grouped by trace, then assembled into units
-// in trace-id order so the stored order does not depend on hash-map layout.
-Result<std::vector<TraceRecord>> gather_units(const TraceScoreOptions& options, const TraceSource& source,
-                                              const std::vector<traces::FileReadSummary>& files,
-                                              const traces::SampleSelection& selection)
+using SpansByTrace = std::unordered_map<std::string, std::vector<TraceRecord>>;
+
+// Reads every file, handing each record `keep` lets through to `spans`, grouped by trace. The
+// filter also runs on the reader's threads (ReadOptions::keep), so a dropped record is never
+// copied out of them; it is checked again here for sources that do not apply it.
+Result<Pass1> read_kept(const TraceScoreOptions& options, const TraceSource& source,
+                        const std::vector<traces::FileReadSummary>* formats, const traces::RecordFilter& keep,
+                        const traces::WarningSink& on_warning, SpansByTrace& spans)
 {
-  std::unordered_map<std::string, std::vector<TraceRecord>> spans;
+  Pass1 pass;
   for (std::size_t i = 0; i < options.files.size(); ++i) {
     traces::ReadOptions read = options.read;
-    read.format = files[i].format; // detected once, in pass 1
+    if (formats != nullptr) {
+      read.format = (*formats)[i].format; // detected once, in pass 1
+    }
+    read.keep = keep;
     auto summary = source.read(
         options.files[i], read,
         [&](TraceRecord&& record) {
           std::string id = traces::sampling_id(record);
-          if (selection.chosen.count(id) != 0) {
+          if (keep(id)) {
             spans[id].push_back(std::move(record));
           }
         },
-        [](const traces::TraceWarning&) {}); // counted in pass 1
+        on_warning);
     if (!summary) {
       return fail(summary.error());
     }
+    pass.records += summary->records;
+    pass.files.push_back(*summary);
   }
+  return pass;
+}
+
+// Assembles the chosen traces' records into units in trace-id order, so the stored order does
+// not depend on hash-map layout.
+std::vector<TraceRecord> assemble_units(const TraceSource& source, SpansByTrace& spans,
+                                        const traces::SampleSelection& selection)
+{
   std::vector<std::string> ids;
   ids.reserve(spans.size());
   for (const auto& [id, records] : spans) {
@@ -108,6 +121,71 @@ Result<std::vector<TraceRecord>> gather_units(const TraceScoreOptions& options, 
     spans.erase(id);
   }
   return units;
+}
+
+// Pass 2: only the chosen traces' records are kept (warnings were counted in pass 1).
+Result<std::vector<TraceRecord>> gather_units(const TraceScoreOptions& options, const TraceSource& source,
+                                              const std::vector<traces::FileReadSummary>& files,
+                                              const traces::SampleSelection& selection)
+{
+  SpansByTrace spans;
+  const traces::RecordFilter chosen = [&selection](std::string_view id) {
+    return selection.chosen.count(std::string(id)) != 0;
+  };
+  auto pass = read_kept(
+      options, source, &files, chosen, [](const traces::TraceWarning&) {}, spans);
+  if (!pass) {
+    return fail(pass.error());
+  }
+  return assemble_units(source, spans, selection);
+}
+
+struct Sampled {
+  Pass1 pass;
+  traces::SampleSelection selection;
+  std::vector<TraceRecord> units;
+};
+
+// When the sampling decision depends on the trace id alone (--sample-rate, or no rule), one read
+// samples and gathers: each record is kept or dropped as soon as its trace id is known. Otherwise
+// pass 1 observes every trace, the sampler selects, and pass 2 gathers the selected traces.
+Result<Sampled> sample_and_gather(const TraceScoreOptions& options, const TraceSource& source,
+                                  TraceScoreOutcome& outcome)
+{
+  const traces::WarningSink on_warning = [&outcome](const traces::TraceWarning& warning) {
+    ++outcome.warning_count;
+    if (outcome.warnings.size() < k_kept_warnings) {
+      outcome.warnings.push_back(warning);
+    }
+  };
+  Sampled out;
+  if (traces::decided_by_trace_id(options.sample)) {
+    traces::IdSampler sampler(options.sample);
+    SpansByTrace spans;
+    auto pass = read_kept(
+        options, source, nullptr, [&sampler](std::string_view id) { return sampler.keep(id); }, on_warning,
+        spans);
+    if (!pass) {
+      return fail(pass.error());
+    }
+    out.pass = std::move(*pass);
+    out.selection = sampler.select();
+    out.units = assemble_units(source, spans, out.selection);
+    return out;
+  }
+  traces::TraceSampler sampler(options.sample);
+  auto pass = observe_files(options, source, sampler, on_warning);
+  if (!pass) {
+    return fail(pass.error());
+  }
+  out.pass = std::move(*pass);
+  out.selection = sampler.select();
+  auto units = gather_units(options, source, out.pass.files, out.selection);
+  if (!units) {
+    return fail(units.error());
+  }
+  out.units = std::move(*units);
+  return out;
 }
 
 Case unit_case(const TraceRecord& record)
@@ -263,17 +341,14 @@ Result<TraceScoreOutcome> score_traces(const Suite& suite, const TraceScoreOptio
     return fail(ok.error());
   }
   TraceScoreOutcome outcome;
-  traces::TraceSampler sampler(options.sample);
-  auto pass = observe_files(options, source, sampler, outcome);
-  if (!pass) {
-    return fail(pass.error());
+  auto sampled = sample_and_gather(options, source, outcome);
+  if (!sampled) {
+    return fail(sampled.error());
   }
-  outcome.files = pass->files;
-  const traces::SampleSelection selection = sampler.select();
-  auto units = gather_units(options, source, pass->files, selection);
-  if (!units) {
-    return fail(units.error());
-  }
+  outcome.files = sampled->pass.files;
+  const Pass1* pass = &sampled->pass;
+  const traces::SampleSelection& selection = sampled->selection;
+  std::vector<TraceRecord>* units = &sampled->units;
 
   auto transport = make_curl_transport();
   auto builder = ClientBuilder::open(options.db_path, options.cache_mode, options.pricing_file, *transport);

@@ -319,7 +319,10 @@ const Json& member(const Json& object, std::string_view key)
   return it == object.end() ? null_value : *it;
 }
 
-std::optional<Json> parse_json_text(std::string_view s)
+namespace {
+
+// parse_json_text's parse: the same parser, whitespace rule and padding.
+std::optional<simdjson::dom::element> parse_text_element(std::string_view s)
 {
   std::size_t i = 0;
   while (i < s.size() && std::isspace(static_cast<unsigned char>(s[i]))) {
@@ -337,7 +340,27 @@ std::optional<Json> parse_json_text(std::string_view s)
   if (parser.parse(scratch.data(), s.size(), false).get(element) != simdjson::SUCCESS) {
     return std::nullopt;
   }
-  return to_json(element);
+  return element;
+}
+
+} // namespace
+
+std::optional<Json> parse_json_text(std::string_view s)
+{
+  auto element = parse_text_element(s);
+  if (!element) {
+    return std::nullopt;
+  }
+  return to_json(*element);
+}
+
+std::optional<bool> json_text_is_array(std::string_view s)
+{
+  auto element = parse_text_element(s);
+  if (!element) {
+    return std::nullopt;
+  }
+  return element->is_array();
 }
 
 Json parse_if_json_text(const Json& value)

@@ -42,6 +42,9 @@ std::string json_string(const Json& value);
 const Json& member(const Json& object, std::string_view key);
 // Text holding a JSON object or array, parsed; nullopt when it is neither or does not parse.
 std::optional<Json> parse_json_text(std::string_view text);
+// What parse_json_text(text) gives, without building it: nullopt when it gives nullopt, else
+// whether the value is an array.
+std::optional<bool> json_text_is_array(std::string_view text);
 // A string that holds a JSON object or array is parsed; anything else is returned as is.
 Json parse_if_json_text(const Json& value);
 

@@ -65,8 +65,25 @@ public:
   {
   }
 
-  void run()
+  void run(MapDetail detail)
   {
+    if (detail != MapDetail::full) {
+      // The steps that can warn, in the same order; the others (ids, model, flat input/output,
+      // status, context, metadata, cost) cannot.
+      if (detail == MapDetail::sampler) {
+        ids_and_times();
+        model_and_provider();
+      }
+      kind(); // tools() warns on tool spans only
+      message_warnings();
+      retrieval_warnings();
+      tools();
+      usage_and_cost();
+      if (detail == MapDetail::sampler) {
+        status();
+      }
+      return;
+    }
     ids_and_times();
     kind();
     model_and_provider();
@@ -102,13 +119,53 @@ private:
   Json check_text(std::string_view key, Json parsed)
   {
     if (parsed.is_string()) {
-      const auto& s = parsed.get_ref<const std::string&>();
-      const auto first = s.find_first_not_of(" \t\r\n");
-      if (first != std::string::npos && (s[first] == '[' || s[first] == '{')) {
-        m_warn("attributes." + std::string(key), "holds text that is not valid JSON; kept as plain text");
-      }
+      warn_unparsed(key, parsed.get_ref<const std::string&>());
     }
     return parsed;
+  }
+
+  void warn_unparsed(std::string_view key, std::string_view text)
+  {
+    const auto first = text.find_first_not_of(" \t\r\n");
+    if (first != std::string_view::npos && (text[first] == '[' || text[first] == '{')) {
+      m_warn("attributes." + std::string(key), "holds text that is not valid JSON; kept as plain text");
+    }
+  }
+
+  // For a record the reader drops: structured()'s warning, without building the value.
+  enum class Shape { absent, array, other };
+  Shape check_structured(std::string_view key)
+  {
+    if (auto text = m_bag.text(key)) {
+      if (auto is_array = json_text_is_array(*text)) {
+        return *is_array ? Shape::array : Shape::other;
+      }
+      warn_unparsed(key, *text);
+      return Shape::other; // kept as a string
+    }
+    const Json* value = m_bag.get(key);
+    if (value == nullptr || value->is_null()) {
+      return Shape::absent;
+    }
+    return check_text(key, parse_if_json_text(*value)).is_array() ? Shape::array : Shape::other;
+  }
+
+  // messages()'s warnings: only structured() warns there, on these keys in this order (the fast
+  // path of the input and output messages succeeds exactly when structured() would parse them).
+  void message_warnings()
+  {
+    for (std::string_view key : {"gen_ai.system_instructions", "gen_ai.input.messages",
+                                 "gen_ai.output.messages", "gen_ai.prompt", "gen_ai.completion"}) {
+      check_structured(key);
+    }
+  }
+
+  // retrieval()'s warnings, likewise.
+  void retrieval_warnings()
+  {
+    if (check_structured("gen_ai.retrieval.documents") == Shape::other) {
+      m_warn("attributes.gen_ai.retrieval.documents", "expected an array of {id, score}; ignored");
+    }
   }
 
   // A JSON-string message attribute straight from the document to messages (message_dom).
@@ -500,9 +557,9 @@ private:
 
 } // namespace
 
-void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn)
+void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn, MapDetail detail)
 {
-  Mapper(span, record, warn).run();
+  Mapper(span, record, warn).run(detail);
 }
 
 } // namespace evalgate::traces

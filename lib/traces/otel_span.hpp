@@ -91,9 +91,15 @@ struct OtelSpan {
 // does not parse); the record is still produced.
 using FieldWarning = std::function<void(const std::string& field, const std::string& message)>;
 
+// How much of a record map_otel_span builds. `warnings` (a record the reader drops) and `sampler`
+// (ReadOptions::sampler_fields_only) run the steps that can warn, with the same warnings in the
+// same order; `sampler` also fills ids, kind, name, model, provider, times and status.
+enum class MapDetail { full, sampler, warnings };
+
 // Fills `record` (ids, times and source fields are expected to be set by the caller's container
-// reader or are taken from `span`) and calls finish_record().
-void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn);
+// reader or are taken from `span`) and, in full detail, calls finish_record().
+void map_otel_span(OtelSpan& span, TraceRecord& record, const FieldWarning& warn,
+                   MapDetail detail = MapDetail::full);
 
 // Flattens nested objects and lists of objects into dotted keys ("llm.input_messages.0.message.role"),
 // as Phoenix does; primitive lists stay arrays. For attributes written nested (the OpenInference

@@ -301,6 +301,22 @@ private:
       }
     }
     TraceRecord record;
+    record.trace_id_norm = normalise_trace_id(otel.trace_id);
+    if (!m_context.keeps(record.trace_id_norm)) {
+      // Mapped only for its warnings: no metadata, cost or copy to the sink.
+      map_otel_span(
+          otel, record, [&](const std::string& field, const std::string& message) { warn(field, message); },
+          MapDetail::warnings);
+      m_context.dropped();
+      return;
+    }
+    if (m_context.sampler_fields_only()) {
+      map_otel_span(
+          otel, record, [&](const std::string& field, const std::string& message) { warn(field, message); },
+          MapDetail::sampler);
+      m_context.emit(std::move(record));
+      return;
+    }
     record.source_format = "otlp";
     if (!trace_state.empty()) {
       record.metadata["otel.trace_state"] = std::string(trace_state);

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <simdjson.h>
 
@@ -27,8 +28,22 @@ public:
 
   // A located warning about the current record; `field` is a path inside it ("" = the whole record).
   void warn(const std::string& field, const std::string& message);
-  // Hands a finished record to the sink (source fields are filled here).
+  // Hands a finished record to the sink (source fields are filled here), unless ReadOptions::keep
+  // drops it.
   void emit(TraceRecord&& record);
+  // Whether records of this trace reach the sink; a reader that asks first may map a dropped
+  // record only as far as warnings need, then count it with dropped().
+  bool keeps(std::string_view trace_id_norm) const
+  {
+    return !m_options.keep || m_options.keep(trace_id_norm);
+  }
+  bool sampler_fields_only() const { return m_options.sampler_fields_only; }
+  void dropped()
+  {
+    if (!m_error) {
+      ++m_summary.records;
+    }
+  }
   // True after a warning in strict mode: the caller stops reading.
   bool stopped() const { return m_error.has_value(); }
   const std::optional<Error>& error() const { return m_error; }

@@ -12,9 +12,12 @@
 
 #include <simdjson.h>
 
+#include "traces/chunked_reader.hpp"
 #include "traces/json_value.hpp"
 #include "traces/reader_context.hpp"
+#include "traces/record_reader.hpp"
 #include "traces/trace_reader.hpp"
+#include "traces/trace_sampler.hpp"
 
 namespace evalgate::traces {
 
@@ -66,12 +69,15 @@ void ReaderContext::emit(TraceRecord&& record)
   if (m_error) {
     return;
   }
+  ++m_summary.records;
+  if (m_options.keep && !m_options.keep(sampling_id(record))) {
+    return; // before the source fields: a dropped record costs no copies
+  }
   record.source_file = m_path;
   record.source_line = m_line > 0 ? m_line : m_element + 1;
   if (record.source_format.empty()) {
     record.source_format = trace_format_name(m_summary.format);
   }
-  ++m_summary.records;
   if (m_on_record) {
     m_on_record(std::move(record));
   }
@@ -158,29 +164,6 @@ struct FileCloser {
   void operator()(std::FILE* file) const { std::fclose(file); }
 };
 
-bool has_key(element object, std::string_view key)
-{
-  element ignored;
-  return object.is_object() && object[key].get(ignored) == simdjson::SUCCESS;
-}
-
-std::string key_list(element object)
-{
-  std::string out;
-  if (!object.is_object()) {
-    return "not an object";
-  }
-  int n = 0;
-  for (auto field : simdjson::dom::object(object)) {
-    if (n++ == 8) {
-      out += ", …";
-      break;
-    }
-    out += (out.empty() ? "" : ", ") + std::string(field.key);
-  }
-  return out.empty() ? "no keys" : "keys " + out;
-}
-
 // What a file that is not JSON probably is (traces.md §1.3: the file exporter's proto or zstd output).
 std::string binary_hint(const unsigned char* bytes, std::size_t n)
 {
@@ -206,97 +189,38 @@ std::string hex_byte(unsigned char byte)
 // for a broken JSONL line rather than the start of a document.
 constexpr std::uintmax_t k_max_document_bytes = std::uintmax_t{1} << 30;
 
-class FileReader {
-public:
-  FileReader(ReaderContext& context, FileReadSummary& summary, const ReadOptions& options)
-      : m_context(context), m_summary(summary), m_options(options)
-  {
-  }
-
-  // Every element of `array` as a record, located as `<path>[i]`.
-  Result<void> records(element array, const std::string& path)
-  {
-    long i = 0;
-    for (element item : simdjson::dom::array(array)) {
-      m_context.at_element(i, path + "[" + std::to_string(i) + "]");
-      ++i;
-      auto ok = record(item);
-      if (!ok) {
-        return ok;
-      }
-      if (m_context.stopped()) {
-        return {};
-      }
-    }
-    return {};
-  }
-
-  // One top-level JSON value (a JSONL line, or the whole document).
-  Result<void> value(element root, bool document)
-  {
-    if (root.is_array()) {
-      return records(root, "");
-    }
-    element data;
-    if (root.is_object() && !has_key(root, "resourceSpans") && root["data"].get(data) == simdjson::SUCCESS &&
-        data.is_array()) {
-      return records(data, "data");
-    }
-    if (document) {
-      m_context.at_element(0, "");
-    }
-    return record(root);
-  }
-
-  bool sniffed() const { return m_summary.format != TraceFormat::auto_detect; }
-
-private:
-  Result<void> record(element item)
-  {
-    if (!item.is_object()) {
-      m_context.warn("",
-                     "expected a JSON object, found " + simdjson::minify(item).substr(0, 30) + "; skipped");
-      return {};
-    }
-    if (m_summary.format == TraceFormat::auto_detect) {
-      auto format = sniff_format(item);
-      if (!format) {
-        return fail(
-            ErrorCategory::data,
-            "cannot detect the trace format: the first record has " + key_list(item) +
-                "; expected OTLP/JSON (resourceSpans), Phoenix/OpenInference spans (context.span_id + "
-                "span_kind), Langfuse traces or observations, or LangSmith runs (run_type + "
-                "dotted_order); name the format explicitly if it is one of these",
-            Location{m_context.path(), 0, 0, 0, ""});
-      }
-      m_summary.format = *format;
-      m_summary.detected = true;
-    }
-    switch (m_summary.format) {
-    case TraceFormat::otlp:
-      read_otlp_request(m_context, item);
-      break;
-    case TraceFormat::openinference:
-      read_phoenix_span(m_context, item);
-      break;
-    case TraceFormat::langfuse:
-      read_langfuse_item(m_context, item);
-      break;
-    case TraceFormat::langsmith:
-      read_langsmith_run(m_context, item);
-      break;
-    case TraceFormat::auto_detect:
-      break;
-    }
-    return {};
-  }
-
-  ReaderContext& m_context;
-  FileReadSummary& m_summary;
-  const ReadOptions& m_options;
-};
-
 } // namespace
+
+std::string key_list(element object)
+{
+  std::string out;
+  if (!object.is_object()) {
+    return "not an object";
+  }
+  int n = 0;
+  for (auto field : simdjson::dom::object(object)) {
+    if (n++ == 8) {
+      out += ", …";
+      break;
+    }
+    out += (out.empty() ? "" : ", ") + std::string(field.key);
+  }
+  return out.empty() ? "no keys" : "keys " + out;
+}
+
+simdjson::error_code parse_json_line(simdjson::dom::parser& parser, std::string_view line,
+                                     ReaderContext& context, simdjson::padded_string& repaired, element& root)
+{
+  auto error = parser.parse(line.data(), line.size(), false).get(root);
+  if (error == simdjson::UTF8_ERROR) {
+    std::size_t replaced = 0;
+    repaired = simdjson::padded_string(repair_utf8(line, &replaced));
+    context.warn("", "invalid UTF-8: " + std::to_string(replaced) +
+                         " byte(s) replaced by U+FFFD (the rest of the line is kept)");
+    error = parser.parse(repaired).get(root);
+  }
+  return error;
+}
 
 std::optional<TraceFormat> sniff_format(element value)
 {
@@ -363,8 +287,16 @@ Result<FileReadSummary> read_trace_file(const std::string& path, const ReadOptio
   }
   std::rewind(file.get());
 
+  if (options.threads > 1) {
+    if (auto read = read_jsonl_chunked(file.get(), path, options, on_record, on_warning, summary)) {
+      if (!*read) {
+        return fail(read->error());
+      }
+      return summary;
+    }
+  }
   ReaderContext context(path, options, on_record, on_warning, summary);
-  FileReader reader(context, summary, options);
+  RecordReader reader(context, summary);
   simdjson::dom::parser parser;
   LineReader lines(file.get());
   std::string_view line;
@@ -406,15 +338,8 @@ Result<FileReadSummary> read_trace_file(const std::string& path, const ReadOptio
     }
     context.at_line(line_number);
     element root;
-    auto error = parser.parse(line.data(), line.size(), false).get(root);
     simdjson::padded_string repaired;
-    if (error == simdjson::UTF8_ERROR) {
-      std::size_t replaced = 0;
-      repaired = simdjson::padded_string(repair_utf8(line, &replaced));
-      context.warn("", "invalid UTF-8: " + std::to_string(replaced) +
-                           " byte(s) replaced by U+FFFD (the rest of the line is kept)");
-      error = parser.parse(repaired).get(root);
-    }
+    auto error = parse_json_line(parser, line, context, repaired, root);
     if (start == Start::at_first && error != simdjson::SUCCESS) {
       start = Start::first_failed;
       failed_line = line_number;

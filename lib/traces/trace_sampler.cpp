@@ -69,6 +69,13 @@ Result<void> parse_stratify(const std::string& text, SampleSpec& spec)
   return {};
 }
 
+bool observes_metadata(const SampleSpec& spec)
+{
+  return spec.stratify == StratifyBy::attribute ||
+         std::any_of(spec.where.begin(), spec.where.end(),
+                     [](const WhereCondition& c) { return c.field == WhereCondition::Field::attribute; });
+}
+
 std::string sampling_id(const TraceRecord& record)
 {
   if (!record.trace_id_norm.empty()) {

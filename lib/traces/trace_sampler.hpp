@@ -72,6 +72,10 @@ struct SampleSelection {
   std::map<std::string, StratumCount> strata;
 };
 
+// Whether observe() reads records' metadata (attribute:KEY in --where or --stratify-by); when not,
+// pass 1 can read with ReadOptions::sampler_fields_only.
+bool observes_metadata(const SampleSpec& spec);
+
 // The trace id the sampler uses: the record's trace_id_norm, else its trace_id lowercased.
 std::string sampling_id(const TraceRecord& record);
 

@@ -125,13 +125,14 @@ TraceScoreOptions options_in(const TempDir& dir)
 
 } // namespace
 
-TEST_CASE("traces score reads the files twice, scores every LLM call with its joined context and stores them")
+TEST_CASE("traces score without a sampling rule reads the files once, scores every LLM call with its joined "
+          "context and stores them")
 {
   TempDir dir;
   FakeSource fake;
   auto outcome = score_traces(contains_suite(), options_in(dir), fake.source());
   REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().str()));
-  CHECK(fake.reads == 4);
+  CHECK(fake.reads == 2);
   CHECK(outcome->warning_count == 1);
   REQUIRE(outcome->warnings.size() == 1);
   CHECK(outcome->warnings[0].message == "truncated line");
@@ -163,6 +164,58 @@ TEST_CASE("traces score reads the files twice, scores every LLM call with its jo
   CHECK(stored->info.summary["traces_seen"] == 10);
   CHECK(stored->info.format == "otlp");
   CHECK(stored->info.config["sampling"]["salt"] == traces::k_default_salt);
+}
+
+TEST_CASE("a --sample-rate is decided per record in one read, choosing what the two-pass sampler chooses")
+{
+  TempDir dir;
+  FakeSource fake;
+  TraceScoreOptions options = options_in(dir);
+  options.sample.rate = 0.5;
+  auto outcome = score_traces(contains_suite(), options, fake.source());
+  REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().str()));
+  CHECK(fake.reads == 2);
+  CHECK(outcome->warning_count == 1);
+
+  traces::TraceSampler two_pass(options.sample);
+  for (const auto& [file, records] : fake_files()) {
+    for (const auto& record : records) {
+      two_pass.observe(record);
+    }
+  }
+  const traces::SampleSelection expected = two_pass.select();
+  REQUIRE(expected.sampled > 0);
+  REQUIRE(expected.sampled < 10);
+  REQUIRE(outcome->units.size() == static_cast<std::size_t>(expected.sampled));
+  std::string previous;
+  for (const auto& unit : outcome->units) {
+    const auto& chosen = expected.chosen.at(unit.record.trace_id);
+    CHECK(unit.record.sample.reason == "rate");
+    CHECK(unit.record.sample.inclusion_prob == chosen.inclusion_prob);
+    CHECK(unit.record.sample.u == chosen.u);
+    CHECK(unit.record.retrieved_context.size() == 1);
+    CHECK(unit.record.trace_id > previous); // trace-id order, as in two passes
+    previous = unit.record.trace_id;
+  }
+  auto stored = TraceStore::open(dir.file("evalgate.db")).value()->load_import("latest");
+  REQUIRE(stored);
+  CHECK(stored->info.record_count == 30);
+  CHECK(stored->info.summary["traces_seen"] == 10);
+  CHECK(stored->info.summary["traces_eligible"] == 10);
+  CHECK(stored->info.summary["traces_sampled"] == expected.sampled);
+}
+
+TEST_CASE("sampling rules that need the whole trace read the files twice")
+{
+  TempDir dir;
+  FakeSource fake;
+  TraceScoreOptions options = options_in(dir);
+  options.sample.rate = 0.5;
+  options.sample.always_errors = true;
+  auto outcome = score_traces(contains_suite(), options, fake.source());
+  REQUIRE_MESSAGE(outcome, (outcome ? "" : outcome.error().str()));
+  CHECK(fake.reads == 4);
+  CHECK(outcome->warning_count == 1);
 }
 
 TEST_CASE("the gate applies min_mean and min_p05 to trace metrics and fails on a low percentile")

@@ -186,3 +186,101 @@ TEST_CASE(
   const Json run = Json::parse(replay.out);
   CHECK(run.dump().find("contradicts kb-2210") != std::string::npos);
 }
+
+namespace {
+
+// A multi-line OTLP export: 120 traces (root agent span, retrieval, chat call), each trace's spans
+// spread over two consecutive lines, with a truncated line, a wrong-typed token count and a
+// broken JSON-string message among them.
+std::string generated_export()
+{
+  auto attr = [](const std::string& key, const std::string& value) {
+    return R"({"key":")" + key + R"(","value":{"stringValue":)" + Json(value).dump() + "}}";
+  };
+  std::string text;
+  for (int t = 0; t < 120; ++t) {
+    char id[40];
+    std::snprintf(id, sizeof id, "%08x%08x%016x", 0x5eed0000u + static_cast<unsigned>(t), t * 7919u, t);
+    const std::string trace = id;
+    const std::string root =
+        R"({"traceId":")" + trace +
+        R"(","spanId":"a000000000000001","name":"POST /chat",)"
+        R"("startTimeUnixNano":"1787061800000000000","endTimeUnixNano":"1787061801000000000",)"
+        R"("attributes":[)" +
+        attr("gen_ai.operation.name", "invoke_agent") + "]}";
+    const std::string messages = t == 17 ? "[not json"
+                                         : R"([{"role":"user","parts":[{"type":"text","content":"question )" +
+                                               std::to_string(t) + R"("}]}])";
+    const std::string tokens = t == 40 ? R"({"key":"gen_ai.usage.input_tokens","value":{"intValue":"many"}})"
+                                       : R"({"key":"gen_ai.usage.input_tokens","value":{"intValue":"12"}})";
+    const std::string chat =
+        R"({"traceId":")" + trace +
+        R"(","spanId":"a000000000000002","parentSpanId":"a000000000000001",)"
+        R"("name":"chat gpt-4o","startTimeUnixNano":"1787061800100000000","endTimeUnixNano":"1787061800900000000",)"
+        R"("attributes":[)" +
+        attr("gen_ai.operation.name", "chat") + "," + attr("gen_ai.request.model", "gpt-4o") + "," +
+        attr("gen_ai.input.messages", messages) + "," +
+        attr("gen_ai.output.messages", R"([{"role":"assistant","parts":[{"type":"text","content":")" +
+                                           std::string(t % 5 == 0 ? "I am sorry" : "Answer") + R"("}]}])") +
+        "," + tokens + "]}";
+    auto line = [](const std::string& spans) {
+      return R"({"resourceSpans":[{"resource":{"attributes":[{"key":"service.name","value":{"stringValue":"bot"}}]},)"
+             R"("scopeSpans":[{"spans":[)" +
+             spans + "]}]}]}\n";
+    };
+    text += line(root);
+    text += t == 90 ? line(chat).substr(0, 80) + "\n" : line(chat);
+  }
+  return text;
+}
+
+// The report without what differs between runs by design (ids, time, the flags themselves).
+Json comparable(Json report)
+{
+  for (const char* key : {"import_id", "imported_at", "config"}) {
+    report.erase(key);
+  }
+  return report;
+}
+
+} // namespace
+
+TEST_CASE("one pass, two passes and two reading threads give the same sample, scores and warnings")
+{
+  TempDir dir;
+  dir.write("export.jsonl", generated_export());
+  dir.write("traces.yaml", "name: prod\nevaluators:\n  - type: not-icontains\n    value: I am sorry\n");
+  // One database per run, so each is trace import 1 and stderr can be compared whole.
+  auto score = [&](const std::string& db, std::vector<std::string> extra) {
+    std::vector<std::string> argv = {EVALGATE_BIN, "traces",      "score",         "export.jsonl",
+                                     "--suite",    "traces.yaml", "--db",          db,
+                                     "--report",   "json",        "--sample-rate", "0.5"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    return run_process(argv, {{}, dir.path().string()});
+  };
+  auto one_pass = score("one.db", {"--read-threads", "1"});
+  auto threaded = score("threaded.db", {"--read-threads", "2"});
+  // --where that every trace matches makes the sampler observe whole traces first: two passes.
+  auto two_passes = score("two.db", {"--read-threads", "1", "--where", "since=2026-01-01"});
+  for (const auto* run : {&one_pass, &threaded, &two_passes}) {
+    INFO(run->err);
+    REQUIRE(run->exit_code == 0);
+  }
+  const Json expected = comparable(Json::parse(one_pass.out));
+  CHECK(expected["summary"]["traces_seen"] == 120);
+  CHECK(expected["summary"]["traces_sampled"].get<int>() > 30);
+  CHECK(expected["summary"]["traces_sampled"].get<int>() < 90);
+  CHECK(expected["summary"]["warnings"] == 3);
+  CHECK(comparable(Json::parse(threaded.out)) == expected);
+  CHECK(comparable(Json::parse(two_passes.out)) == expected);
+  auto same_but_db = [](std::string err, const std::string& db) {
+    const auto at = err.find(" in " + db);
+    return at == std::string::npos ? err : err.replace(at + 4, db.size(), "one.db");
+  };
+  CHECK(same_but_db(threaded.err, "threaded.db") == one_pass.err);
+  CHECK(same_but_db(two_passes.err, "two.db") == one_pass.err);
+  CHECK(one_pass.err.find("export.jsonl:36: resourceSpans[0].scopeSpans[0].spans[0].attributes.gen_ai.input."
+                          "messages: holds text that is not valid JSON; kept as plain text") !=
+        std::string::npos);
+  CHECK(one_pass.err.find("export.jsonl:182: not valid JSON") != std::string::npos);
+}
