@@ -119,7 +119,9 @@ public:
     if (chunk.buffer.size() < m_chunk + m_carry.size() + padding) {
       chunk.buffer.resize(m_chunk + m_carry.size() + padding);
     }
-    std::memcpy(chunk.buffer.data(), m_carry.data(), m_carry.size());
+    if (!m_carry.empty()) { // memcpy from an empty vector's null data() is undefined
+      std::memcpy(chunk.buffer.data(), m_carry.data(), m_carry.size());
+    }
     chunk.size = m_carry.size();
     m_carry.clear();
     for (;;) {

@@ -4,15 +4,20 @@
 // "no crash, no leak, no UB, no exception": the summary counts what the sinks received; every
 // record names the format read, has its trace and span ids, and holds valid UTF-8 (invalid input is
 // repaired with a warning); a strict read fails exactly when the lenient read warned, and otherwise
-// yields the same records.
+// yields the same records; a read on two threads in tiny chunks, a read whose filter drops half the
+// traces, and a sampler-fields-only read give the same warnings at the same locations and the same
+// records (the filtered one: those its filter keeps).
 
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <string>
+#include <string_view>
 #include <unistd.h>
+#include <vector>
 
 #include "fuzz_support.hpp"
 #include "traces/trace_reader.hpp"
@@ -65,18 +70,37 @@ struct ReadOutcome {
   bool ok = false;
   std::int64_t records = 0;
   std::int64_t warnings = 0;
+  std::vector<std::string> record_keys; // trace id, span id and line of each record, in order
+  std::vector<std::string> warning_texts;
 };
 
-ReadOutcome read_once(const std::string& path, bool strict)
+enum class Variant { plain, chunked, filtered, sampler_fields };
+
+bool keeps(std::string_view trace_id_norm)
+{
+  return std::hash<std::string_view>{}(trace_id_norm) % 2 == 0;
+}
+
+ReadOutcome read_once(const std::string& path, bool strict, Variant variant = Variant::plain)
 {
   traces::ReadOptions options;
   options.format = k_formats[EVALGATE_FUZZ_TRACE_FORMAT];
   options.strict = strict;
+  if (variant == Variant::chunked) {
+    options.threads = 2;
+    options.chunk_bytes = 97;
+  } else if (variant == Variant::filtered) {
+    options.keep = keeps;
+  } else if (variant == Variant::sampler_fields) {
+    options.sampler_fields_only = true;
+  }
   ReadOutcome outcome;
   auto summary = traces::read_trace_file(
       path, options,
       [&](TraceRecord&& record) {
         ++outcome.records;
+        outcome.record_keys.push_back(record.trace_id + "/" + record.span_id + "@" +
+                                      std::to_string(record.source_line));
         fuzz::fuzz_check(!record.trace_id.empty() && !record.span_id.empty(), "a record has its ids");
         fuzz::fuzz_check(record_text_is_valid(record), "a record's text is valid UTF-8");
         if (EVALGATE_FUZZ_TRACE_FORMAT != 0) {
@@ -86,11 +110,14 @@ ReadOutcome read_once(const std::string& path, bool strict)
       },
       [&](const traces::TraceWarning& warning) {
         ++outcome.warnings;
+        outcome.warning_texts.push_back(warning.location.str() + ": " + warning.message);
         fuzz::fuzz_check(!warning.message.empty(), "a warning says what is wrong");
       });
   outcome.ok = summary.has_value();
   if (summary) {
-    fuzz::fuzz_check(summary->records == outcome.records, "the summary counts the records handed over");
+    if (variant != Variant::filtered) {
+      fuzz::fuzz_check(summary->records == outcome.records, "the summary counts the records handed over");
+    }
     fuzz::fuzz_check(summary->warnings == outcome.warnings, "the summary counts the warnings handed over");
   } else {
     fuzz::fuzz_check(summary.error().category == ErrorCategory::data, "a bad export is a data error");
@@ -118,6 +145,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } else {
     fuzz::fuzz_check(!strict.ok, "what fails lenient fails strict");
+  }
+  const ReadOutcome chunked = read_once(path, false, Variant::chunked);
+  fuzz::fuzz_check(chunked.ok == lenient.ok, "two threads fail exactly when one does");
+  if (lenient.ok) {
+    fuzz::fuzz_check(chunked.record_keys == lenient.record_keys, "two threads give the same records in order");
+    fuzz::fuzz_check(chunked.warning_texts == lenient.warning_texts, "two threads give the same warnings");
+    const ReadOutcome filtered = read_once(path, false, Variant::filtered);
+    fuzz::fuzz_check(filtered.warning_texts == lenient.warning_texts, "a filter never changes the warnings");
+    fuzz::fuzz_check(filtered.records <= lenient.records, "a filter only drops records");
+    const ReadOutcome lean = read_once(path, false, Variant::sampler_fields);
+    fuzz::fuzz_check(lean.record_keys == lenient.record_keys, "sampler fields only gives the same records");
+    fuzz::fuzz_check(lean.warning_texts == lenient.warning_texts, "sampler fields only gives the same warnings");
   }
   return 0;
 }
