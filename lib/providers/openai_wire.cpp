@@ -159,6 +159,7 @@ private:
     out.timeout_ms = m_wire.timeout_ms;
     out.headers = m_wire.headers;
     out.body = to_json_text(body);
+    out.body_is_json_text = true;
     return out;
   }
 
