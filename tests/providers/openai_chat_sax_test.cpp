@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -98,4 +99,58 @@ TEST_CASE("other chat completion bodies are left to the general decode")
   for (const auto& body : other) {
     check_same_as_general(body, false);
   }
+}
+
+TEST_CASE("mutated chat completion bodies are declined by the tree-free decode or decoded exactly as the "
+          "general one")
+{
+  const std::vector<std::string> seeds{
+      read_fixture("openai_chat_ok.json"),
+      R"({"choices":[{"finish_reason":"stop","index":0,"message":{"content":"Refund \"5\".","role":"assistant"}}],)"
+      R"("usage":{"completion_tokens":9,"prompt_tokens":9,"total_tokens":18,"prompt_tokens_details":{"cached_tokens":1}}})",
+  };
+  // Deterministic mutations: replace, insert or delete one byte, with bytes that change JSON's shape.
+  const std::string alphabet = R"({}[]",:-.0123456789eEtnul \a)";
+  std::uint64_t state = 0x9e3779b97f4a7c15ULL;
+  auto next = [&state](std::uint64_t bound) {
+    state ^= state << 13;
+    state ^= state >> 7;
+    state ^= state << 17;
+    return static_cast<std::size_t>(state % bound);
+  };
+  int agreed = 0;
+  for (int i = 0; i < 4000; ++i) {
+    std::string body = seeds[static_cast<std::size_t>(i) % seeds.size()];
+    for (int edits = 1 + static_cast<int>(next(3)); edits > 0; --edits) {
+      const std::size_t at = next(body.size());
+      const char byte = alphabet[next(alphabet.size())];
+      switch (next(3)) {
+      case 0:
+        body[at] = byte;
+        break;
+      case 1:
+        body.insert(body.begin() + static_cast<std::ptrdiff_t>(at), byte);
+        break;
+      default:
+        body.erase(at, 1);
+        break;
+      }
+    }
+    const auto common = decode_openai_chat_common(body);
+    if (!common) {
+      continue;
+    }
+    CAPTURE(body);
+    const auto general = decode_openai_chat(body);
+    REQUIRE(general);
+    CHECK(common->text == general->text);
+    CHECK(common->raw == general->raw);
+    CHECK(common->usage.prompt_tokens == general->usage.prompt_tokens);
+    CHECK(common->usage.completion_tokens == general->usage.completion_tokens);
+    CHECK(common->usage.total_tokens == general->usage.total_tokens);
+    CHECK(common->usage.cached_tokens == general->usage.cached_tokens);
+    ++agreed;
+  }
+  // Some mutants stay valid and of the common shape, so the comparison above really ran.
+  CHECK(agreed > 100);
 }
