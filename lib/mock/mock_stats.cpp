@@ -1,5 +1,7 @@
 #include "mock/mock_stats.hpp"
 
+#include <algorithm>
+
 #include "core/types.hpp"
 #include "mock/mock_fault.hpp"
 
@@ -30,9 +32,18 @@ Json to_json(const std::map<std::string, std::int64_t>& counts)
 
 } // namespace
 
+double MockStats::elapsed_ms() const
+{
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_created).count();
+}
+
 void MockStats::record_request(const std::string& path)
 {
+  const double now = elapsed_ms();
   std::lock_guard lock(m_mutex);
+  if (m_first_request_ms < 0) {
+    m_first_request_ms = now;
+  }
   ++m_requests;
   bump(m_by_path, path);
 }
@@ -51,7 +62,9 @@ void MockStats::record_model(const std::string& model)
 
 void MockStats::record_status(int status)
 {
+  const double now = elapsed_ms();
   std::lock_guard lock(m_mutex);
+  m_last_status_ms = std::max(m_last_status_ms, now);
   bump(m_status, std::to_string(status));
 }
 
@@ -71,6 +84,12 @@ std::string MockStats::json() const
   out["by_model"] = to_json(m_by_model);
   out["status"] = to_json(m_status);
   out["faults"] = to_json(m_faults);
+  if (m_first_request_ms >= 0) {
+    out["first_request_ms"] = m_first_request_ms;
+  }
+  if (m_last_status_ms >= 0) {
+    out["last_status_ms"] = m_last_status_ms;
+  }
   return out.dump();
 }
 

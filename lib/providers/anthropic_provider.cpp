@@ -52,6 +52,7 @@ public:
     request.timeout_ms = m_timeout_ms;
     request.headers = m_headers;
     request.body = to_json_text(body);
+    request.body_is_json_text = true;
     return request;
   }
 

@@ -86,13 +86,20 @@ public:
     job->request = std::move(request);
     job->on_done = std::move(on_done);
     job->due = Clock::now() + std::chrono::milliseconds(std::max(0L, delay_ms));
+    bool wake_loop = false;
     {
       std::lock_guard lock(m_mutex);
       job->sequence = ++m_sequence;
       job->generation = m_generation;
       m_incoming.push_back(std::move(job));
+      // One wake-up per batch the loop has not taken yet: each is a syscall on the socketpair
+      // and an extra turn of the loop, and a burst of submissions needs only the first.
+      wake_loop = !m_wake_pending;
+      m_wake_pending = true;
     }
-    wake();
+    if (wake_loop) {
+      wake();
+    }
   }
 
   void cancel_all() override
@@ -126,6 +133,7 @@ private:
       {
         std::lock_guard lock(m_mutex);
         incoming.swap(m_incoming);
+        m_wake_pending = false; // a submission from here on wakes the loop again
         generation = m_generation;
         stopping = m_stopping;
       }
@@ -341,6 +349,7 @@ private:
   std::uint64_t m_sequence = 0;
   std::uint64_t m_generation = 0;
   bool m_stopping = false;
+  bool m_wake_pending = false; // a submission woke the loop, which has not taken m_incoming since
   std::atomic<std::uint64_t> m_cancellations{0};
 
   // Owned by the I/O thread.

@@ -22,6 +22,10 @@ struct HttpRequest {
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers; // name, value
   std::string body;
+  // The body is to_json_text() of a JSON value (compact, object keys sorted), as every JSON
+  // encoder here writes it: the response cache keys that text as is instead of parsing it again.
+  // Leave false for any other body (templated text, forms), or after editing the body.
+  bool body_is_json_text = false;
   long timeout_ms = 60000; // whole transfer, connect included
   // Streaming: called on the transport's I/O thread with each body chunk of a 2xx response as it
   // arrives (arbitrary boundaries; the body is still accumulated). Must be quick and not throw.

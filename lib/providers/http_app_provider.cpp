@@ -169,6 +169,7 @@ public:
         return fail(body.error());
       }
       request.body = to_json_text(*body);
+      request.body_is_json_text = true;
     }
     return request;
   }

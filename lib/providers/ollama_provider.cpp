@@ -234,6 +234,7 @@ private:
     out.timeout_ms = m_timeout_ms;
     out.headers = m_headers;
     out.body = to_json_text(body);
+    out.body_is_json_text = true;
     return out;
   }
 

@@ -1,5 +1,7 @@
 #include "providers/openai_wire.hpp"
 
+#include "providers/openai_chat_sax.hpp"
+
 #include <fmt/format.h>
 
 namespace evalgate {
@@ -40,48 +42,11 @@ public:
     if (m_wire.stream) {
       return decode_whole_stream(*make_openai_stream_decoder(), response.body);
     }
-    auto parsed = parse_body(response.body);
-    if (!parsed) {
-      return fail(parsed.error());
+    // Most bodies are of the common shape, decoded without building a JSON tree.
+    if (auto common = decode_openai_chat_common(response.body)) {
+      return std::move(*common);
     }
-    if (!parsed->is_object()) {
-      return fail(ErrorCategory::data, "malformed response: expected a JSON object with 'choices'");
-    }
-    const auto choices = parsed->find("choices");
-    if (choices == parsed->end() || !choices->is_array() || choices->empty() || !(*choices)[0].is_object()) {
-      // Some gateways (OpenRouter) report errors in a 200 body.
-      if (auto message = error_member_message(*parsed)) {
-        return fail(ErrorCategory::data, fmt::format("error in a 200 response: {}", *message));
-      }
-      return fail(ErrorCategory::data, "malformed response: expected a non-empty 'choices' array");
-    }
-    const auto& choice = (*choices)[0];
-    const auto message = choice.find("message");
-    if (message == choice.end() || !message->is_object()) {
-      return fail(ErrorCategory::data, "malformed response: choices[0] has no 'message' object");
-    }
-    Completion completion;
-    Json raw = Json::object();
-    if (const auto content = message->find("content"); content != message->end()) {
-      completion.text = content_text(*content);
-    }
-    if (const auto calls = message->find("tool_calls");
-        calls != message->end() && calls->is_array() && !calls->empty()) {
-      raw["tool_calls"] = *calls;
-    }
-    if (const auto reason = choice.find("finish_reason"); reason != choice.end() && reason->is_string()) {
-      raw["finish_reason"] = *reason;
-    }
-    if (const auto logprobs = choice.find("logprobs"); logprobs != choice.end() && logprobs->is_object()) {
-      raw["logprobs"] = *logprobs;
-    }
-    if (!raw.empty()) {
-      completion.raw = std::move(raw);
-    }
-    if (const auto usage = parsed->find("usage"); usage != parsed->end()) {
-      completion.usage = openai_usage(*usage);
-    }
-    return completion;
+    return decode_openai_chat(response.body);
   }
 
   std::vector<std::string> secrets() const override { return m_wire.secrets; }
@@ -159,6 +124,7 @@ private:
     out.timeout_ms = m_wire.timeout_ms;
     out.headers = m_wire.headers;
     out.body = to_json_text(body);
+    out.body_is_json_text = true;
     return out;
   }
 
@@ -166,6 +132,52 @@ private:
 };
 
 } // namespace
+
+Result<Completion> decode_openai_chat(std::string_view body)
+{
+  auto parsed = parse_body(body);
+  if (!parsed) {
+    return fail(parsed.error());
+  }
+  if (!parsed->is_object()) {
+    return fail(ErrorCategory::data, "malformed response: expected a JSON object with 'choices'");
+  }
+  const auto choices = parsed->find("choices");
+  if (choices == parsed->end() || !choices->is_array() || choices->empty() || !(*choices)[0].is_object()) {
+    // Some gateways (OpenRouter) report errors in a 200 body.
+    if (auto message = error_member_message(*parsed)) {
+      return fail(ErrorCategory::data, fmt::format("error in a 200 response: {}", *message));
+    }
+    return fail(ErrorCategory::data, "malformed response: expected a non-empty 'choices' array");
+  }
+  const auto& choice = (*choices)[0];
+  const auto message = choice.find("message");
+  if (message == choice.end() || !message->is_object()) {
+    return fail(ErrorCategory::data, "malformed response: choices[0] has no 'message' object");
+  }
+  Completion completion;
+  Json raw = Json::object();
+  if (const auto content = message->find("content"); content != message->end()) {
+    completion.text = content_text(*content);
+  }
+  if (const auto calls = message->find("tool_calls");
+      calls != message->end() && calls->is_array() && !calls->empty()) {
+    raw["tool_calls"] = *calls;
+  }
+  if (const auto reason = choice.find("finish_reason"); reason != choice.end() && reason->is_string()) {
+    raw["finish_reason"] = *reason;
+  }
+  if (const auto logprobs = choice.find("logprobs"); logprobs != choice.end() && logprobs->is_object()) {
+    raw["logprobs"] = *logprobs;
+  }
+  if (!raw.empty()) {
+    completion.raw = std::move(raw);
+  }
+  if (const auto usage = parsed->find("usage"); usage != parsed->end()) {
+    completion.usage = openai_usage(*usage);
+  }
+  return completion;
+}
 
 Usage openai_usage(const Json& usage)
 {

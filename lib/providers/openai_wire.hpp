@@ -14,6 +14,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/types.hpp"
@@ -34,6 +35,10 @@ struct OpenAiWire {
 };
 
 std::shared_ptr<const Provider> make_openai_wire(OpenAiWire wire);
+
+// A non-streamed chat completion body as a Completion, through a JSON tree (any shape; the
+// provider's decode takes a tree-free path first for the common shape, with the same results).
+Result<Completion> decode_openai_chat(std::string_view body);
 
 // OpenAI's `usage` object (chat or embeddings) as Usage; cached tokens stay inside prompt_tokens.
 Usage openai_usage(const Json& usage);

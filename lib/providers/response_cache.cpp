@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <string_view>
+#include <tuple>
 
 #include <fmt/format.h>
 #include <openssl/evp.h>
@@ -17,6 +19,14 @@ namespace {
 // streamed answer is stored as its event stream, which a non-streaming request could not decode.
 constexpr std::array<const char*, 6> k_ignored_body_fields{
     "metadata", "prompt_cache_key", "safety_identifier", "service_tier", "store", "user"};
+// The same fields as key tokens of compact JSON. Inside a JSON string every quote is escaped, so
+// such a token in a dump can only be an object key (at some depth).
+constexpr std::array<std::string_view, 6> k_ignored_body_keys{R"("metadata":)",
+                                                              R"("prompt_cache_key":)",
+                                                              R"("safety_identifier":)",
+                                                              R"("service_tier":)",
+                                                              R"("store":)",
+                                                              R"("user":)"};
 constexpr std::array<const char*, 3> k_keyed_headers{"anthropic-beta", "anthropic-version", "openai-beta"};
 
 std::string lower(std::string text)
@@ -64,7 +74,7 @@ public:
   void submit(HttpRequest request, Callback on_done, long delay_ms) override
   {
     // Dumped once: the same text is hashed for the key and stored as the entry's request.
-    std::string request_json = cache_key_material(m_scope.provider_type, request).dump();
+    std::string request_json = cache_key_material_text(m_scope.provider_type, request);
     std::string key = cache_key_of_dump(request_json);
     if (!request.cache_refresh) {
       if (auto stored = m_backend.lookup(key)) {
@@ -139,35 +149,110 @@ std::optional<CacheMode> cache_mode_from_name(const std::string& name)
   return std::nullopt;
 }
 
-Json cache_key_material(const std::string& provider_type, const HttpRequest& request)
-{
-  auto [endpoint, api_version] = split_url(request.url);
+namespace {
+
+// The key material's parts other than the body: endpoint, api version and the keyed headers.
+struct KeyParts {
+  std::string endpoint;
+  std::optional<std::string> api_version;
   Json headers = Json::object();
+};
+
+KeyParts key_parts(const HttpRequest& request)
+{
+  KeyParts parts;
+  std::tie(parts.endpoint, parts.api_version) = split_url(request.url);
   for (const auto& [name, value] : request.headers) {
     const std::string lowered = lower(name);
     if (std::find(k_keyed_headers.begin(), k_keyed_headers.end(), lowered) != k_keyed_headers.end()) {
-      headers[lowered] = value;
-      if (lowered == "anthropic-version" && !api_version) {
-        api_version = value;
+      parts.headers[lowered] = value;
+      if (lowered == "anthropic-version" && !parts.api_version) {
+        parts.api_version = value;
       }
     }
   }
-  Json body = Json::parse(request.body, nullptr, false);
+  return parts;
+}
+
+Json key_body(const std::string& body_text)
+{
+  Json body = Json::parse(body_text, nullptr, false);
   if (body.is_discarded()) {
-    body = request.body; // not JSON (a form, plain text): keyed as the exact string
-  } else if (body.is_object()) {
+    return body_text; // not JSON (a form, plain text): keyed as the exact string
+  }
+  if (body.is_object()) {
     for (const char* field : k_ignored_body_fields) {
       body.erase(field);
     }
   }
+  return body;
+}
+
+bool may_hold_ignored_key(std::string_view body)
+{
+  return std::any_of(k_ignored_body_keys.begin(), k_ignored_body_keys.end(),
+                     [&](std::string_view key) { return body.find(key) != std::string_view::npos; });
+}
+
+// As Json(text).dump() writes it. Plain printable ASCII (URLs, methods, provider types) needs no
+// escapes and is copied; anything else goes through the serializer.
+void append_json_string(std::string& out, const std::string& text)
+{
+  const bool plain = std::all_of(text.begin(), text.end(),
+                                 [](char c) { return c >= 0x20 && c < 0x7f && c != '"' && c != '\\'; });
+  if (!plain) {
+    out += Json(text).dump();
+    return;
+  }
+  out += '"';
+  out += text;
+  out += '"';
+}
+
+} // namespace
+
+Json cache_key_material(const std::string& provider_type, const HttpRequest& request)
+{
+  KeyParts parts = key_parts(request);
   return Json{{"v", 1},
               {"provider", provider_type},
               {"method", request.method},
-              {"endpoint", endpoint},
-              {"api_version", api_version ? Json(*api_version) : Json(nullptr)},
-              {"headers", std::move(headers)},
-              {"body", std::move(body)},
+              {"endpoint", parts.endpoint},
+              {"api_version", parts.api_version ? Json(*parts.api_version) : Json(nullptr)},
+              {"headers", std::move(parts.headers)},
+              {"body", key_body(request.body)},
               {"sample", request.cache_sample}};
+}
+
+std::string cache_key_material_text(const std::string& provider_type, const HttpRequest& request)
+{
+  if (!request.body_is_json_text || may_hold_ignored_key(request.body)) {
+    return cache_key_material(provider_type, request).dump();
+  }
+  // The members in Json's (std::map) order, as dump() writes them.
+  const KeyParts parts = key_parts(request);
+  std::string out;
+  out.reserve(request.body.size() + parts.endpoint.size() + 160);
+  out += R"({"api_version":)";
+  if (parts.api_version) {
+    append_json_string(out, *parts.api_version);
+  } else {
+    out += "null";
+  }
+  out += R"(,"body":)";
+  out += request.body;
+  out += R"(,"endpoint":)";
+  append_json_string(out, parts.endpoint);
+  out += R"(,"headers":)";
+  out += parts.headers.empty() ? "{}" : parts.headers.dump();
+  out += R"(,"method":)";
+  append_json_string(out, request.method);
+  out += R"(,"provider":)";
+  append_json_string(out, provider_type);
+  out += R"(,"sample":)";
+  out += std::to_string(request.cache_sample);
+  out += R"(,"v":1})";
+  return out;
 }
 
 std::string sha256_hex(const std::string& bytes)

@@ -50,6 +50,10 @@ struct CacheScope {
 
 // The key material of a request (see above), and its key.
 Json cache_key_material(const std::string& provider_type, const HttpRequest& request);
+// cache_key_material(provider_type, request).dump(), byte for byte; when the request says its body
+// is to_json_text() output and no ignored field can be among its keys, the body is spliced in as
+// it is, without parsing it (the dump of a parsed dump is the dump itself).
+std::string cache_key_material_text(const std::string& provider_type, const HttpRequest& request);
 std::string cache_key(const Json& material);
 // The same key from `material.dump()`, for callers that keep the text too (no second dump).
 std::string cache_key_of_dump(const std::string& dumped_material);

@@ -33,12 +33,13 @@ Result<void> write_rows(sqlite::Db& db, sqlite::Stmt& upsert, const std::vector<
   }
   const std::string now = iso8601_utc_now();
   for (const CacheRow& row : rows) {
-    upsert.bind_text(1, row.key)
-        .bind_text(2, row.provider)
-        .bind_text(3, row.model)
-        .bind_text(4, row.request)
-        .bind_text(5, row.response)
-        .bind_text(6, row.created_at.empty() ? now : row.created_at);
+    // The rows outlive the statement's run(): bound without copying the texts.
+    upsert.bind_text_ref(1, row.key)
+        .bind_text_ref(2, row.provider)
+        .bind_text_ref(3, row.model)
+        .bind_text_ref(4, row.request)
+        .bind_text_ref(5, row.response)
+        .bind_text_ref(6, row.created_at.empty() ? now : row.created_at);
     if (auto done = upsert.run(); !done) {
       upsert.reset();
       return done;

@@ -117,6 +117,19 @@ Result<void> insert_candidates(sqlite::Db& db, const RunInfo& info)
   return {};
 }
 
+// to_json_text(value), without a serializer for the empty values most cases carry (no context,
+// tags, metadata or extra evaluators): the same text.
+std::string json_text_of(const Json& value)
+{
+  if (value.is_null()) {
+    return "null";
+  }
+  if (value.empty() && (value.is_object() || value.is_array())) {
+    return value.is_object() ? "{}" : "[]";
+  }
+  return to_json_text(value);
+}
+
 Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, const std::vector<Case>& cases)
 {
   auto stmt = db.prepare("INSERT INTO cases (run_id, id, position, dataset, row, vars, expected, context, tags, "
@@ -131,12 +144,12 @@ Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, const std::
                   .bind_int(3, static_cast<std::int64_t>(i))
                   .bind_text(4, c.dataset)
                   .bind_int(5, c.row)
-                  .bind_text(6, to_json_text(c.vars))
+                  .bind_text(6, json_text_of(c.vars))
                   .bind_optional(7, c.expected)
-                  .bind_text(8, to_json_text(c.context))
-                  .bind_text(9, to_json_text(Json(c.tags)))
-                  .bind_text(10, to_json_text(c.metadata))
-                  .bind_text(11, to_json_text(evaluators_json(c.evaluators)))
+                  .bind_text(8, json_text_of(c.context))
+                  .bind_text(9, c.tags.empty() ? "[]" : to_json_text(Json(c.tags)))
+                  .bind_text(10, json_text_of(c.metadata))
+                  .bind_text(11, c.evaluators.empty() ? "[]" : to_json_text(evaluators_json(c.evaluators)))
                   .run();
     if (!done) {
       return done;

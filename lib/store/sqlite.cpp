@@ -149,6 +149,8 @@ std::string Db::last_message() const
 
 std::int64_t Db::changes() const { return m_db != nullptr ? sqlite3_changes64(m_db) : 0; }
 
+std::int64_t Db::last_insert_rowid() const { return m_db != nullptr ? sqlite3_last_insert_rowid(m_db) : 0; }
+
 // ---- Stmt -------------------------------------------------------------------------------
 
 Stmt::Stmt(Stmt&& other) noexcept
@@ -191,6 +193,13 @@ Stmt& Stmt::bind_text(int index, std::string_view value)
 {
   note(m_bind_error, sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_TRANSIENT,
                                          SQLITE_UTF8));
+  return *this;
+}
+
+Stmt& Stmt::bind_text_ref(int index, std::string_view value)
+{
+  note(m_bind_error,
+       sqlite3_bind_text64(m_stmt, index, value.data(), value.size(), SQLITE_STATIC, SQLITE_UTF8));
   return *this;
 }
 

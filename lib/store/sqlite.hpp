@@ -41,6 +41,7 @@ public:
   Result<Stmt> prepare(std::string_view sql);
   std::string last_message() const;
   std::int64_t changes() const;
+  std::int64_t last_insert_rowid() const; // rowid of the connection's last successful INSERT
   void close();
 
 private:
@@ -60,6 +61,9 @@ public:
 
   // Parameters are 1-based, as in SQLite. Text is copied, so arguments may be temporaries.
   Stmt& bind_text(int index, std::string_view value);
+  // Not copied: the text must stay alive and unchanged until the statement is reset (run() and
+  // reset() do), which saves a copy per value on hot write paths.
+  Stmt& bind_text_ref(int index, std::string_view value);
   Stmt& bind_int(int index, std::int64_t value);
   Stmt& bind_double(int index, double value);
   Stmt& bind_null(int index);

@@ -169,6 +169,26 @@ TEST_CASE("faults are counted in /stats and never hit the monitoring routes")
   CHECK(stats["status"]["503"] == 3);
 }
 
+TEST_CASE("stats time the first counted request and the last response, for timing a run's request phase")
+{
+  RunningMock mock(MockOptions{});
+  TestHttpClient client("127.0.0.1", mock.port());
+  const Json before = mock.stats();
+  CHECK_FALSE(before.contains("first_request_ms"));
+  CHECK_FALSE(before.contains("last_status_ms"));
+  REQUIRE(post_chat(client));
+  const Json one = mock.stats();
+  REQUIRE(one.contains("first_request_ms"));
+  REQUIRE(one.contains("last_status_ms"));
+  CHECK(one["first_request_ms"].get<double>() >= 0);
+  CHECK(one["last_status_ms"].get<double>() >= one["first_request_ms"].get<double>());
+  REQUIRE(post_chat(client));
+  const Json two = mock.stats();
+  // The first request's time stays; the last response's moves on.
+  CHECK(two["first_request_ms"] == one["first_request_ms"]);
+  CHECK(two["last_status_ms"].get<double>() >= one["last_status_ms"].get<double>());
+}
+
 TEST_CASE("fault probabilities are checked when the server is created")
 {
   MockOptions options;

@@ -3,7 +3,9 @@
 #include <atomic>
 #include <chrono>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "collector.hpp"
 #include "loopback_server.hpp"
@@ -229,4 +231,44 @@ TEST_CASE("a throwing callback does not stop the transport")
   transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse response) { done.add(response.status); });
   REQUIRE(done.wait_for(1));
   CHECK(done.values()[0] == 200);
+}
+
+TEST_CASE("every submission wakes an idle I/O loop, alone or in bursts from several threads")
+{
+  LoopbackServer server;
+  server.post("/echo", [](const TestRequest& req, TestResponse& res) { res.set_content(req.body, "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+
+  // One at a time: each submission finds the loop asleep in its poll. A lost wake-up would leave
+  // a request waiting out the loop's 1 s poll, so 100 of them would take far past the 60 s bound.
+  for (int i = 0; i < 100; ++i) {
+    Collector<HttpResponse> one;
+    transport->submit(post(server.url("/echo"), std::to_string(i)),
+                      [&one](HttpResponse response) { one.add(std::move(response)); });
+    REQUIRE(one.wait_for(1, std::chrono::seconds(60)));
+    CHECK(one.values()[0].body == std::to_string(i));
+  }
+
+  // Bursts from four threads while the loop is busy with earlier ones: every request is served.
+  Collector<std::string> done;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        const std::string body = std::to_string(t) + "/" + std::to_string(i);
+        transport->submit(post(server.url("/echo"), body),
+                          [&done](HttpResponse response) { done.add(response.body); });
+        if (i % 10 == 9) {
+          std::this_thread::sleep_for(std::chrono::milliseconds(2));
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  REQUIRE(done.wait_for(200, std::chrono::seconds(60)));
+  const auto bodies = done.values();
+  CHECK(std::set<std::string>(bodies.begin(), bodies.end()).size() == 200);
 }

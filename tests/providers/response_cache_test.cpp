@@ -7,6 +7,7 @@
 #include "fixtures.hpp"
 #include "providers/model_client.hpp"
 #include "providers/response_cache.hpp"
+#include "providers/wire_support.hpp"
 #include "scoped_env.hpp"
 
 using namespace evalgate;
@@ -257,4 +258,55 @@ TEST_CASE("a stored response keeps the body byte for byte; the cassette form par
   CHECK(*stored_response_from_cassette(cassette) == "200\n{\"a\":2,\"b\":1}");
   CHECK(*stored_response_from_cassette(cassette_response(respond(200, "data: x\n\n"))) == "200\ndata: x\n\n");
   CHECK_FALSE(stored_response_from_cassette(Json{{"status", 200}}).has_value());
+}
+
+TEST_CASE("a request whose body is an encoder's JSON text is keyed without parsing it, to the same bytes")
+{
+  // Bodies as the encoders write them (to_json_text): key order, numbers, escapes and non-ASCII
+  // must come out as the parsed-and-dumped material would have them.
+  const std::vector<Json> bodies{
+      Json::parse(k_body),
+      Json{{"model", "m"},
+           {"messages",
+            Json::array({Json{{"role", "system"}, {"content", "tabs\tquotes\" \\ and \u00e9\u4e2d"}},
+                         Json{{"role", "user"}, {"content", std::string("nul\0byte", 8)}}})},
+           {"temperature", 0.7},
+           {"top_p", 1.0},
+           {"max_tokens", 512},
+           {"seed", -3},
+           {"big", 18446744073709551615ULL},
+           {"tiny", 1e-300},
+           {"nested", Json{{"user_id", "x"}, {"users", Json::array()}}}},
+      // Ignored fields at the top level or anywhere: keyed as the parsed body minus them.
+      Json{{"model", "m"}, {"user", "u1"}, {"metadata", {{"a", 1}}}, {"messages", Json::array()}},
+      Json{{"model", "m"}, {"tools", Json::array({Json{{"store", true}}})}},
+      Json::array({1, "two", nullptr}),
+      Json("just a string with \"user\": inside"),
+      Json{{"content", "invalid UTF-8 \xff\xfe replaced"}},
+  };
+  for (const Json& body : bodies) {
+    for (const bool with_extras : {false, true}) {
+      HttpRequest request = chat_request(to_json_text(body));
+      request.body_is_json_text = true;
+      if (with_extras) {
+        request.url = "https://me:pw@api.example.com/v1/messages?api-version=2024-10-21&x=1";
+        request.headers.emplace_back("Anthropic-Version", "2023-06-01");
+        request.headers.emplace_back("openai-beta", "assistants=v2");
+        request.cache_sample = 3;
+        request.method = "PUT";
+      }
+      CAPTURE(request.body);
+      const std::string expected = cache_key_material("anthropic", request).dump();
+      CHECK(cache_key_material_text("anthropic", request) == expected);
+      request.body_is_json_text = false;
+      CHECK(cache_key_material_text("anthropic", request) == expected);
+    }
+  }
+  // The flag is a promise: the text is spliced in verbatim, never parsed (so never re-sorted).
+  HttpRequest promised = chat_request(R"({"b":1,"a":2})");
+  promised.body_is_json_text = true;
+  CHECK(cache_key_material_text("openai", promised).find(R"("body":{"b":1,"a":2},)") != std::string::npos);
+  // Not JSON at all: keyed as the exact string, as before.
+  HttpRequest form = chat_request("a=1&b=2");
+  CHECK(cache_key_material_text("http", form) == cache_key_material("http", form).dump());
 }

@@ -171,4 +171,15 @@ TEST_CASE("bootstrap_means follows its documented draw procedure exactly (stored
   }
   CHECK(bootstrap_means(values, 42, 300) == reference(values, 42, 300));
   CHECK(bootstrap_means(values, 7, 1) == reference(values, 7, 1));
+  // The generator's own stream, whatever the seed, and across its 312-value state boundaries.
+  for (const std::uint64_t seed :
+       {std::uint64_t{0}, std::uint64_t{1}, std::uint64_t{5489}, ~std::uint64_t{0}}) {
+    for (const std::size_t length :
+         {std::size_t{2}, std::size_t{311}, std::size_t{312}, std::size_t{313}, std::size_t{625}}) {
+      const std::vector<double> head(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(length));
+      CAPTURE(seed);
+      CAPTURE(length);
+      CHECK(bootstrap_means(head, seed, 7) == reference(head, seed, 7));
+    }
+  }
 }

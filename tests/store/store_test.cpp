@@ -3,6 +3,7 @@
 #include <chrono>
 #include <thread>
 
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "store/trial_writer.hpp"
 #include "store_fixture.hpp"
@@ -331,4 +332,37 @@ TEST_CASE("duplicate case ids are refused before anything is written")
   CHECK(created.error().message ==
         "case id 'case-1' appears twice (positions 1 and 3); case ids must be unique within a run");
   CHECK(store->list_runs()->empty());
+}
+
+TEST_CASE("a case's empty fields are stored as the JSON texts null, [], {} and []; filled ones as written")
+{
+  TempDir dir;
+  const std::string path = dir.file("evalgate.db");
+  auto store = Store::open(path).value();
+  RunInfo info = sample_run_info(1);
+  std::vector<Case> cases = sample_cases(3);
+  cases[0].vars = Json::object();
+  cases[0].context = Json();
+  cases[0].tags.clear();
+  cases[0].metadata = Json::object();
+  cases[1].metadata = Json::array();
+  REQUIRE(store->create_run(info, cases));
+
+  auto db = sqlite::Db::open(path).value();
+  auto rows = db.prepare("SELECT vars, context, tags, metadata, evaluators FROM cases ORDER BY position");
+  REQUIRE(rows);
+  REQUIRE(rows->step().value());
+  CHECK(rows->text(0) == "{}");
+  CHECK(rows->text(1) == "null");
+  CHECK(rows->text(2) == "[]");
+  CHECK(rows->text(3) == "{}");
+  CHECK(rows->text(4) == "[]");
+  REQUIRE(rows->step().value());
+  CHECK(rows->text(0) == R"({"n":1,"question":"q1"})");
+  CHECK(rows->text(1) == R"(["doc a","doc b"])");
+  CHECK(rows->text(2) == R"(["smoke","tier-1"])");
+  CHECK(rows->text(3) == "[]");
+  REQUIRE(rows->step().value());
+  CHECK(rows->text(3) == R"({"source":"unit"})");
+  CHECK(rows->text(4) == R"([{"config":{"value":"refund"},"name":"mentions-refund","type":"contains"}])");
 }

@@ -266,3 +266,73 @@ TEST_CASE("a writer destroyed without finish still commits what was pushed")
   REQUIRE(run->trials.size() == 1);
   CHECK(run->trials[0].trial.candidate_id == "v1/claude");
 }
+
+TEST_CASE("a trial pushed twice to one writer keeps the second row and only the second's scores")
+{
+  Fixture f;
+  ScoredTrial first = failed_trial("v1/gpt", "case-1");
+  first.scores = {Score{"stale-a", 0, false, std::nullopt, "", 0, ""},
+                  Score{"stale-b", 0, false, std::nullopt, "", 0, ""},
+                  Score{"contains", 0, false, std::nullopt, "", 0, ""}};
+  ScoredTrial second = make_trial("v1/gpt", "case-1");
+  {
+    auto writer = f.writer();
+    writer->push(first);
+    writer->push(second);
+    REQUIRE(writer->finish());
+  }
+  auto run = f.store->load_run(f.run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 1);
+  CHECK(run->trials[0].trial.ok());
+  CHECK(run->trials[0].trial.output == second.trial.output);
+  REQUIRE(run->trials[0].scores.size() == 2);
+  CHECK(run->trials[0].scores[0].metric == "contains");
+  CHECK(run->trials[0].scores[0].pass);
+  CHECK(run->trials[0].scores[1].metric == "answer-similarity");
+
+  auto db = sqlite::Db::open(f.db_path).value();
+  auto count = db.prepare("SELECT count(*) FROM scores");
+  REQUIRE(count);
+  REQUIRE(count->step().value());
+  CHECK(count->integer(0) == 2);
+}
+
+TEST_CASE("a trial with more scores than one insert statement holds keeps every score at its position")
+{
+  Fixture f;
+  ScoredTrial many = make_trial("v1/gpt", "case-1");
+  many.scores.clear();
+  for (int i = 0; i < 19; ++i) {
+    // Position 5 repeats metric m-4: it is left out, and later scores keep their own positions.
+    const std::string metric = "m-" + std::to_string(i == 5 ? 4 : i);
+    many.scores.push_back(
+        Score{metric, i / 20.0, i % 2 == 0, std::nullopt, "reason " + std::to_string(i), 0, ""});
+  }
+  many.scores[17].details = Json{{"k", 17}};
+  {
+    auto writer = f.writer();
+    writer->push(many);
+    auto finished = writer->finish();
+    REQUIRE_FALSE(finished);
+    CHECK(finished.error().message ==
+          "trial v1/gpt / case-1 repeat 0 has two scores named 'm-4'; only the first "
+          "was stored");
+  }
+  auto db = sqlite::Db::open(f.db_path).value();
+  auto rows =
+      db.prepare("SELECT metric, position, value, pass, reason, details FROM scores ORDER BY position");
+  REQUIRE(rows);
+  std::vector<int> positions;
+  while (rows->step().value()) {
+    const int position = static_cast<int>(rows->integer(1));
+    positions.push_back(position);
+    CHECK(rows->text(0) == "m-" + std::to_string(position));
+    CHECK(rows->real(2) == position / 20.0);
+    CHECK(rows->integer(3) == (position % 2 == 0 ? 1 : 0));
+    CHECK(rows->text(4) == "reason " + std::to_string(position));
+    CHECK(rows->text(5) == (position == 17 ? R"({"k":17})" : "{}"));
+  }
+  const std::vector<int> expected{0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
+  CHECK(positions == expected);
+}
