@@ -7,6 +7,7 @@
 #include <string>
 
 #include "core/types.hpp"
+#include "stats/run_digest.hpp"
 #include "store/store.hpp"
 
 namespace evalgate {
@@ -19,9 +20,17 @@ struct TerminalOptions {
 // Table per candidate × metric (mean, pass rate, n, errors), trial failures per candidate, the
 // gate verdict with each failing rule's observed value and limit, then the run id and DB path.
 void write_terminal_report(std::ostream& out, const RunData& run, const TerminalOptions& options);
+// The same report from a run's header (run.trials ignored) and the digest of its trials
+// (Store::scan_trials), byte for byte: what `run` and `show` print without loading the trials.
+void write_terminal_report(std::ostream& out, const RunData& run, const RunDigest& digest,
+                           const TerminalOptions& options);
+void write_terminal_report(std::ostream& out, const DigestedRun& run, const TerminalOptions& options);
 
 // The whole run as one JSON document: info, summaries, gate, every trial with its scores.
 void write_json_report(std::ostream& out, const RunData& run);
+// The same document, byte for byte, with the trials streamed from `store` one at a time
+// (Store::scan_trials): memory does not grow with the run. Errors: store (output may be partial).
+Result<void> write_json_report(std::ostream& out, const DigestedRun& run, Store& store);
 
 // JUnit XML (docs/reports.md): a testsuite per candidate, a testcase per case.
 void write_junit_report(std::ostream& out, const RunData& run);
