@@ -124,12 +124,17 @@ Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFor
     write_terminal_report(out, run, terminal_options(out, db_path));
     return {};
   }
-  if (format == ReportFormat::json) {
+  if (format == ReportFormat::json || format == ReportFormat::csv || format == ReportFormat::markdown) {
+    // Streamed from the store: these never hold the run's trials.
     auto store = Store::open(db_path);
     if (!store) {
       return fail(store.error());
     }
-    return write_json_report(out, run, **store);
+    switch (format) {
+    case ReportFormat::json: return stream_json_report(out, run, **store);
+    case ReportFormat::csv: return stream_csv_report(out, run, **store);
+    default: return stream_markdown_report(out, run, **store);
+    }
   }
   auto whole = full.get();
   if (!whole) {
@@ -140,11 +145,6 @@ Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFor
 }
 
 } // namespace
-
-void write_run(std::ostream& out, const RunData& run, ReportFormat format, const std::string& db_path)
-{
-  write_report(out, run, format, terminal_options(out, db_path));
-}
 
 Result<void> write_run(std::ostream& out, const DigestedRun& run, ReportFormat format, const std::string& db_path)
 {
@@ -176,60 +176,13 @@ Result<void> write_run_files(const std::vector<std::string>& paths, const Digest
   return {};
 }
 
-Result<void> write_run_file(const std::string& path, const RunData& run, const std::string& db_path)
-{
-  auto format = format_for_path(path);
-  if (!format) {
-    return fail(format.error());
-  }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    return fail(ErrorCategory::usage, "--out " + path + ": cannot open for writing");
-  }
-  write_run(file, run, *format, db_path);
-  file.flush();
-  if (!file) {
-    return fail(ErrorCategory::store, "--out " + path + ": write failed");
-  }
-  return {};
-}
-
-Result<void> write_run_files(const std::vector<std::string>& paths, const RunData& run, const std::string& db_path)
-{
-  for (const auto& path : paths) {
-    if (auto written = write_run_file(path, run, db_path); !written) {
-      return written;
-    }
-  }
-  return {};
-}
-
 Result<void> publish_to_ci(const DigestedRun& run, const std::string& db_path)
 {
   const char* actions = std::getenv("GITHUB_ACTIONS");
   if (actions == nullptr || std::string(actions) != "true") {
     return {};
   }
-  const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
-  if (summary == nullptr || *summary == '\0') {
-    write_github_annotations(std::cerr, run.run); // the gate results are all it reads
-    return {};
-  }
-  FullRun full(run, db_path);
-  auto whole = full.get();
-  if (!whole) {
-    return fail(whole.error());
-  }
-  return publish_to_ci(**whole);
-}
-
-Result<void> publish_to_ci(const RunData& run)
-{
-  const char* actions = std::getenv("GITHUB_ACTIONS");
-  if (actions == nullptr || std::string(actions) != "true") {
-    return {};
-  }
-  write_github_annotations(std::cerr, run);
+  write_github_annotations(std::cerr, run.run); // the gate results are all it reads
   const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
   if (summary == nullptr || *summary == '\0') {
     return {};
@@ -238,7 +191,10 @@ Result<void> publish_to_ci(const RunData& run)
   if (!file) {
     return fail(ErrorCategory::usage, std::string("GITHUB_STEP_SUMMARY ") + summary + ": cannot open for appending");
   }
-  write_markdown_report(file, run);
+  FullRun not_needed(run, db_path); // Markdown streams from the store
+  if (auto written = write_digested(file, run, ReportFormat::markdown, db_path, not_needed); !written) {
+    return written;
+  }
   file << "\n";
   file.flush();
   if (!file) {

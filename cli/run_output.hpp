@@ -26,20 +26,17 @@ Result<RunData> load_stored_run(const std::string& db_path, const std::string& r
 Result<DigestedRun> load_digested_run(const std::string& db_path, const std::string& run_id_or_latest);
 // The run without trials or cases (info and gate results).
 Result<RunData> load_stored_header(const std::string& db_path, const std::string& run_id_or_latest);
-void write_run(std::ostream& out, const RunData& run, ReportFormat format, const std::string& db_path);
-Result<void> write_run_file(const std::string& path, const RunData& run, const std::string& db_path);
-Result<void> write_run_files(const std::vector<std::string>& paths, const RunData& run, const std::string& db_path);
 
-// As above for a digested run: the table format prints from the digest; a format that lists
-// trials reads the whole run from `db_path` (once per call) and writes it from that.
+// Writes a digested run in `format` (to --out files by their extension): the table from the
+// digest; JSON, CSV and Markdown streamed from `db_path`; JUnit and HTML from the whole run,
+// read from `db_path` once per call.
 Result<void> write_run(std::ostream& out, const DigestedRun& run, ReportFormat format, const std::string& db_path);
 Result<void> write_run_files(const std::vector<std::string>& paths, const DigestedRun& run,
                              const std::string& db_path);
 
 // Under GitHub Actions (GITHUB_ACTIONS=true): `::error` annotations for failed gate rules on
 // stderr, and the Markdown report appended to $GITHUB_STEP_SUMMARY when that is set.
-Result<void> publish_to_ci(const RunData& run);
-// The same for a digested run: the whole run is read from `db_path` only for the Markdown summary.
+// The Markdown is streamed from `db_path` (report.hpp).
 Result<void> publish_to_ci(const DigestedRun& run, const std::string& db_path);
 
 } // namespace evalgate::cli

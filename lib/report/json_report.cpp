@@ -206,7 +206,7 @@ void write_json_report(std::ostream& out, const RunData& run)
   writer.finish();
 }
 
-Result<void> write_json_report(std::ostream& out, const DigestedRun& run, Store& store)
+Result<void> stream_json_report(std::ostream& out, const DigestedRun& run, Store& store)
 {
   JsonWriter writer(out, run.run, run.digest);
   auto scanned = store.scan_trials(

@@ -325,6 +325,24 @@ std::optional<std::map<std::string, CaseValue>> RunDigest::case_values(const std
   return out;
 }
 
+CaseTable RunDigest::case_table() const
+{
+  CaseTable table;
+  table.source = m_run_id;
+  table.seed = m_seed;
+  for (std::size_t c = 0; c < m_candidates.size(); ++c) {
+    const CandidateTotals& t = m_totals[c];
+    if (t.ok == 0) {
+      continue; // case_table(run) lists a candidate once it has an ok trial
+    }
+    MetricCases& metrics = table.candidates[m_candidates[c]];
+    for (const Column& column : t.columns) {
+      metrics[column.metric] = std::move(case_values(m_candidates[c], column.metric)).value();
+    }
+  }
+  return table;
+}
+
 RunDigest digest_of(const RunData& run)
 {
   RunDigest digest(run.info);

@@ -74,6 +74,8 @@ public:
   // when the candidate has no score for the metric.
   std::optional<std::map<std::string, CaseValue>> case_values(const std::string& candidate_id,
                                                               const std::string& metric) const;
+  // case_table(run) without outputs and reasons: what the gate's max_drop reads of a baseline run.
+  CaseTable case_table() const;
 
 private:
   // One candidate × metric × case: the repeat tallies of case_values.hpp's CaseValue.

@@ -144,4 +144,20 @@ Result<void> Store::scan_trials(const std::string& run_id, const TrialVisitor& v
   return scanned;
 }
 
+Result<std::int64_t> Store::unlisted_trials(const std::string& run_id)
+{
+  auto stmt = m_impl->db.prepare("SELECT count(*) FROM trials t "
+                                 "LEFT JOIN candidates c ON c.run_id = t.run_id AND c.id = t.candidate_id "
+                                 "LEFT JOIN cases k ON k.run_id = t.run_id AND k.id = t.case_id "
+                                 "WHERE t.run_id = ?1 AND (c.id IS NULL OR k.id IS NULL)");
+  if (!stmt) {
+    return fail(in_context(stmt.error(), "cannot read run " + run_id + " from " + m_path));
+  }
+  auto row = stmt->bind_text(1, run_id).step();
+  if (!row) {
+    return fail(in_context(row.error(), "cannot read run " + run_id + " from " + m_path));
+  }
+  return *row ? stmt->integer(0) : 0;
+}
+
 } // namespace evalgate

@@ -73,6 +73,10 @@ public:
   // for an unknown run.
   Result<void> scan_trials(const std::string& run_id, const TrialVisitor& visit,
                            TrialFields fields = TrialFields::aggregates);
+  // Trials of the run whose candidate or case is not one of the run's (possible only in an
+  // edited or foreign file): when 0, scan_trials' order is also candidate, case, repeat order, the
+  // grouping of the per-case reports. Errors: store.
+  Result<std::int64_t> unlisted_trials(const std::string& run_id);
   Result<std::vector<RunListEntry>> list_runs(int limit = 50);
   // Trials already stored for a run (for --resume: only the missing ones are run again).
   Result<std::set<TrialKey>> trial_keys(const std::string& run_id);
