@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 #include <fstream>
-#include <optional>
 #include <iostream>
+#include <optional>
 
 #include "engine/stored_run.hpp"
 #include "store/store.hpp"
@@ -124,7 +124,7 @@ Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFor
     write_terminal_report(out, run, terminal_options(out, db_path));
     return {};
   }
-  if (format == ReportFormat::json || format == ReportFormat::csv || format == ReportFormat::markdown) {
+  if (format != ReportFormat::html) {
     // Streamed from the store: these never hold the run's trials.
     auto store = Store::open(db_path);
     if (!store) {
@@ -133,6 +133,7 @@ Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFor
     switch (format) {
     case ReportFormat::json: return stream_json_report(out, run, **store);
     case ReportFormat::csv: return stream_csv_report(out, run, **store);
+    case ReportFormat::junit: return stream_junit_report(out, run, **store);
     default: return stream_markdown_report(out, run, **store);
     }
   }

@@ -28,8 +28,8 @@ Result<DigestedRun> load_digested_run(const std::string& db_path, const std::str
 Result<RunData> load_stored_header(const std::string& db_path, const std::string& run_id_or_latest);
 
 // Writes a digested run in `format` (to --out files by their extension): the table from the
-// digest; JSON, CSV and Markdown streamed from `db_path`; JUnit and HTML from the whole run,
-// read from `db_path` once per call.
+// digest; JSON, CSV, Markdown and JUnit streamed from `db_path`; HTML from the whole run, read
+// from `db_path` once per call.
 Result<void> write_run(std::ostream& out, const DigestedRun& run, ReportFormat format, const std::string& db_path);
 Result<void> write_run_files(const std::vector<std::string>& paths, const DigestedRun& run,
                              const std::string& db_path);

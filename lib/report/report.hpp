@@ -34,6 +34,9 @@ Result<void> stream_json_report(std::ostream& out, const DigestedRun& run, Store
 
 // JUnit XML (docs/reports.md): a testsuite per candidate, a testcase per case.
 void write_junit_report(std::ostream& out, const RunData& run);
+// The same bytes from two streaming passes over `store` (counts, then one case's trials at a
+// time); the whole run in memory only as for CSV. Errors: store (output may be partial).
+Result<void> stream_junit_report(std::ostream& out, const DigestedRun& run, Store& store);
 // Markdown for PR comments and $GITHUB_STEP_SUMMARY: verdict, metric table, failing scores.
 void write_markdown_report(std::ostream& out, const RunData& run);
 // The same bytes from the digest and one streaming pass for the failing scores (whole run in

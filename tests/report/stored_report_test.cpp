@@ -293,7 +293,7 @@ TEST_CASE("the streamed JSON report of a run without trials equals the whole run
   CHECK(streamed.str().find("\"trials\": []") != std::string::npos);
 }
 
-TEST_CASE("the CSV and Markdown reports streamed from the store equal the whole run's byte for byte")
+TEST_CASE("the CSV, JUnit and Markdown reports streamed from the store equal the whole run's byte for byte")
 {
   // Without the unlisted candidate the rows stream in store order; with it the report falls back
   // to grouping the whole run in memory. Both must match.
@@ -317,6 +317,12 @@ TEST_CASE("the CSV and Markdown reports streamed from the store equal the whole 
     CHECK(csv_streamed.str() == csv_whole.str());
     CHECK(csv_streamed.str().find("an output the aggregate reports never read") != std::string::npos);
 
+    std::ostringstream junit_whole;
+    write_junit_report(junit_whole, *whole);
+    std::ostringstream junit_streamed;
+    REQUIRE(stream_junit_report(junit_streamed, scanned, **store));
+    CHECK(junit_streamed.str() == junit_whole.str());
+
     std::ostringstream md_whole;
     write_markdown_report(md_whole, *whole);
     std::ostringstream md_streamed;
@@ -324,4 +330,37 @@ TEST_CASE("the CSV and Markdown reports streamed from the store equal the whole 
     CHECK(md_streamed.str() == md_whole.str());
     CHECK(md_streamed.str().find("Failing scores (10 of ") != std::string::npos);
   }
+}
+
+TEST_CASE("a streamed JUnit report keeps a candidate without trials as an empty test suite in its place")
+{
+  ScratchDb db;
+  auto store = Store::open(db.path());
+  REQUIRE(store);
+  RunInfo info;
+  info.suite_name = "gaps";
+  info.started_at = "2024-05-01T10:00:00Z";
+  info.candidates = {{"p/none", "p", "none"}, {"p/a", "p", "a"}, {"p/idle", "p", "idle"}};
+  Case c;
+  c.id = "only";
+  REQUIRE((*store)->create_run(info, {c}));
+  ScoredTrial t;
+  t.trial.candidate_id = "p/a";
+  t.trial.case_id = "only";
+  t.trial.latency_ms = 1234.5;
+  t.trial.output = "<b>";
+  t.scores.push_back(score("contains", 0, false));
+  auto writer = TrialWriter::start(db.path(), info.id);
+  REQUIRE(writer);
+  (*writer)->push(t);
+  REQUIRE((*writer)->finish());
+  auto whole = (*store)->load_run(info.id);
+  REQUIRE(whole);
+  std::ostringstream from_whole;
+  write_junit_report(from_whole, *whole);
+  std::ostringstream streamed;
+  REQUIRE(stream_junit_report(streamed, scan(**store, info.id), **store));
+  CHECK(streamed.str() == from_whole.str());
+  CHECK(streamed.str().find("<testsuite name=\"p/none\" tests=\"0\"") != std::string::npos);
+  CHECK(streamed.str().find("<testsuite name=\"p/idle\" tests=\"0\"") != std::string::npos);
 }
