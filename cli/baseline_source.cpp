@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/stored_run.hpp"
 #include "stats/baseline.hpp"
 #include "store/store.hpp"
 
@@ -64,11 +65,12 @@ Result<CaseTable> load_baseline(const std::string& value, const std::string& db_
     return fail(ErrorCategory::usage, "--baseline " + value + ": " + resolved.error().message +
                                           " (give a run id, latest, or a baseline .json file)");
   }
-  auto run = (*store)->load_run(*resolved);
+  // max_drop reads only the values: one cursor pass, not the baseline run's trials in memory.
+  auto run = digest_stored_run(**store, *resolved);
   if (!run) {
     return fail(run.error());
   }
-  return case_table(*run);
+  return run->digest.case_table();
 }
 
 } // namespace evalgate::cli

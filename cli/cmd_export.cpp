@@ -26,19 +26,24 @@ int execute(const ExportFlags& flags)
   if (!format) {
     return report_error(format.error());
   }
-  auto run = load_stored_run(flags.db, flags.run);
+  // Digested, so the table, JSON, CSV and Markdown stream from the store (run_output.hpp).
+  auto run = load_digested_run(flags.db, flags.run);
   if (!run) {
     return report_error(run.error());
   }
   if (flags.out.empty()) {
-    write_run(std::cout, *run, *format, flags.db);
+    if (auto written = write_run(std::cout, *run, *format, flags.db); !written) {
+      return report_error(written.error());
+    }
     return 0;
   }
   std::ofstream file(flags.out, std::ios::binary | std::ios::trunc);
   if (!file) {
     return report_error(make_error(ErrorCategory::usage, "--out " + flags.out + ": cannot open for writing"));
   }
-  write_run(file, *run, *format, flags.db);
+  if (auto written = write_run(file, *run, *format, flags.db); !written) {
+    return report_error(written.error());
+  }
   file.flush();
   if (!file) {
     return report_error(make_error(ErrorCategory::store, "--out " + flags.out + ": write failed"));

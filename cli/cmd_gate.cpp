@@ -26,19 +26,19 @@ int execute(const GateFlags& flags)
   if (!format) {
     return report_error(format.error());
   }
-  auto run = load_stored_run(flags.db, flags.run);
+  auto run = load_digested_run(flags.db, flags.run);
   if (!run) {
     return report_error(run.error());
   }
   // The rules come from the suite file (by default the one the run was made from), so a rule
   // added or tightened since can be tried on past runs.
-  auto suite = load_suite(flags.suite.empty() ? run->info.suite_path : flags.suite);
+  auto suite = load_suite(flags.suite.empty() ? run->run.info.suite_path : flags.suite);
   if (!suite) {
     return report_error(suite.error());
   }
   std::optional<CaseTable> baseline;
   if (!flags.baseline.empty()) {
-    auto loaded = load_baseline(flags.baseline, flags.db, run->info.id);
+    auto loaded = load_baseline(flags.baseline, flags.db, run->run.info.id);
     if (!loaded) {
       return report_error(loaded.error());
     }
@@ -46,23 +46,27 @@ int execute(const GateFlags& flags)
   }
   GateOptions options;
   options.baseline = baseline ? &*baseline : nullptr;
-  const GateVerdict verdict = evaluate_gate(suite->gate, *run, options);
+  const GateVerdict verdict = evaluate_gate(suite->gate, run->digest, options);
   {
     auto store = Store::open(flags.db);
     if (!store) {
       return report_error(store.error());
     }
-    if (auto saved = (*store)->save_gate(run->info.id, verdict.passed ? "pass" : "fail", verdict.results);
+    if (auto saved = (*store)->save_gate(run->run.info.id, verdict.passed ? "pass" : "fail", verdict.results);
         !saved) {
       return report_error(saved.error());
     }
   }
-  auto regated = load_stored_run(flags.db, run->info.id);
-  if (!regated) {
-    return report_error(regated.error());
+  // The trials did not change: only the header is read again, for the verdict just saved.
+  auto header = load_stored_header(flags.db, run->run.info.id);
+  if (!header) {
+    return report_error(header.error());
   }
-  write_run(std::cout, *regated, *format, flags.db);
-  if (auto published = publish_to_ci(*regated); !published) {
+  run->run = std::move(header).value();
+  if (auto shown = write_run(std::cout, *run, *format, flags.db); !shown) {
+    return report_error(shown.error());
+  }
+  if (auto published = publish_to_ci(*run, flags.db); !published) {
     return report_error(published.error());
   }
   return verdict.passed ? 0 : 1;

@@ -49,7 +49,7 @@ Result<std::string> suite_path_for(const RunFlags& flags)
   if (!flags.suite.empty() || flags.resume.empty()) {
     return flags.suite;
   }
-  auto run = load_stored_run(flags.db, flags.resume);
+  auto run = load_stored_header(flags.db, flags.resume);
   if (!run) {
     return fail(run.error());
   }
@@ -127,16 +127,18 @@ int execute(const RunFlags& flags)
 
   // A gated run comes back as stored; only an unfinished one is read from the store.
   auto run =
-      outcome->run ? Result<RunData>(std::move(*outcome->run)) : load_stored_run(flags.db, outcome->run_id);
+      outcome->run ? Result<DigestedRun>(std::move(*outcome->run)) : load_digested_run(flags.db, outcome->run_id);
   if (!run) {
     return report_error(run.error());
   }
-  write_run(std::cout, *run, *format, flags.db);
+  if (auto shown = write_run(std::cout, *run, *format, flags.db); !shown) {
+    return report_error(shown.error());
+  }
   std::cout.flush();
   if (auto written = write_run_files(flags.out, *run, flags.db); !written) {
     return report_error(written.error());
   }
-  if (auto published = publish_to_ci(*run); !published) {
+  if (auto published = publish_to_ci(*run, flags.db); !published) {
     return report_error(published.error());
   }
   if (outcome->verdict == RunVerdict::interrupted) {

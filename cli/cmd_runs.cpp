@@ -57,11 +57,13 @@ Command show_command()
               if (!format) {
                 return report_error(format.error());
               }
-              auto run = load_stored_run(flags->db, flags->run);
+              auto run = load_digested_run(flags->db, flags->run);
               if (!run) {
                 return report_error(run.error());
               }
-              write_run(std::cout, *run, *format, flags->db);
+              if (auto shown = write_run(std::cout, *run, *format, flags->db); !shown) {
+                return report_error(shown.error());
+              }
               return 0;
             };
           }};

@@ -5,7 +5,9 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
+#include "engine/stored_run.hpp"
 #include "store/store.hpp"
 
 namespace evalgate::cli {
@@ -53,49 +55,135 @@ Result<RunData> load_stored_run(const std::string& db_path, const std::string& r
   return (*store)->load_run(*id);
 }
 
-void write_run(std::ostream& out, const RunData& run, ReportFormat format, const std::string& db_path)
+Result<DigestedRun> load_digested_run(const std::string& db_path, const std::string& run_id_or_latest)
+{
+  auto store = Store::open(db_path);
+  if (!store) {
+    return fail(store.error());
+  }
+  auto id = (*store)->resolve_run_id(run_id_or_latest);
+  if (!id) {
+    return fail(id.error());
+  }
+  return digest_stored_run(**store, *id);
+}
+
+Result<RunData> load_stored_header(const std::string& db_path, const std::string& run_id_or_latest)
+{
+  auto store = Store::open(db_path);
+  if (!store) {
+    return fail(store.error());
+  }
+  auto id = (*store)->resolve_run_id(run_id_or_latest);
+  if (!id) {
+    return fail(id.error());
+  }
+  return (*store)->load_run_header(*id);
+}
+
+namespace {
+
+TerminalOptions terminal_options(std::ostream& out, const std::string& db_path)
 {
   TerminalOptions options;
   options.color = &out == &std::cout && isatty(STDOUT_FILENO) != 0 && std::getenv("NO_COLOR") == nullptr;
   options.db_path = db_path;
-  write_report(out, run, format, options);
+  return options;
 }
 
-Result<void> write_run_file(const std::string& path, const RunData& run, const std::string& db_path)
+// The whole run, read on first use: only the formats that list every trial need it.
+class FullRun {
+public:
+  FullRun(const DigestedRun& run, const std::string& db_path) : m_run(run), m_db_path(db_path) {}
+
+  Result<const RunData*> get()
+  {
+    if (!m_full) {
+      auto loaded = load_stored_run(m_db_path, m_run.run.info.id);
+      if (!loaded) {
+        return fail(loaded.error());
+      }
+      // What the caller holds may be newer than the store (a gate not yet saved): keep its verdict.
+      loaded->info.verdict = m_run.run.info.verdict;
+      loaded->gate_results = m_run.run.gate_results;
+      m_full = std::move(loaded).value();
+    }
+    return &*m_full;
+  }
+
+private:
+  const DigestedRun& m_run;
+  const std::string& m_db_path;
+  std::optional<RunData> m_full;
+};
+
+Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFormat format,
+                            const std::string& db_path, FullRun& full)
 {
-  auto format = format_for_path(path);
-  if (!format) {
-    return fail(format.error());
+  if (format == ReportFormat::table) {
+    write_terminal_report(out, run, terminal_options(out, db_path));
+    return {};
   }
-  std::ofstream file(path, std::ios::binary | std::ios::trunc);
-  if (!file) {
-    return fail(ErrorCategory::usage, "--out " + path + ": cannot open for writing");
+  if (format != ReportFormat::html) {
+    // Streamed from the store: these never hold the run's trials.
+    auto store = Store::open(db_path);
+    if (!store) {
+      return fail(store.error());
+    }
+    switch (format) {
+    case ReportFormat::json: return stream_json_report(out, run, **store);
+    case ReportFormat::csv: return stream_csv_report(out, run, **store);
+    case ReportFormat::junit: return stream_junit_report(out, run, **store);
+    default: return stream_markdown_report(out, run, **store);
+    }
   }
-  write_run(file, run, *format, db_path);
-  file.flush();
-  if (!file) {
-    return fail(ErrorCategory::store, "--out " + path + ": write failed");
+  auto whole = full.get();
+  if (!whole) {
+    return fail(whole.error());
   }
+  write_report(out, **whole, format, terminal_options(out, db_path));
   return {};
 }
 
-Result<void> write_run_files(const std::vector<std::string>& paths, const RunData& run, const std::string& db_path)
+} // namespace
+
+Result<void> write_run(std::ostream& out, const DigestedRun& run, ReportFormat format, const std::string& db_path)
 {
+  FullRun full(run, db_path);
+  return write_digested(out, run, format, db_path, full);
+}
+
+Result<void> write_run_files(const std::vector<std::string>& paths, const DigestedRun& run,
+                             const std::string& db_path)
+{
+  FullRun full(run, db_path);
   for (const auto& path : paths) {
-    if (auto written = write_run_file(path, run, db_path); !written) {
+    auto format = format_for_path(path);
+    if (!format) {
+      return fail(format.error());
+    }
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    if (!file) {
+      return fail(ErrorCategory::usage, "--out " + path + ": cannot open for writing");
+    }
+    if (auto written = write_digested(file, run, *format, db_path, full); !written) {
       return written;
+    }
+    file.flush();
+    if (!file) {
+      return fail(ErrorCategory::store, "--out " + path + ": write failed");
     }
   }
   return {};
 }
 
-Result<void> publish_to_ci(const RunData& run)
+Result<void> publish_to_ci(const DigestedRun& run, const std::string& db_path)
 {
   const char* actions = std::getenv("GITHUB_ACTIONS");
   if (actions == nullptr || std::string(actions) != "true") {
     return {};
   }
-  write_github_annotations(std::cerr, run);
+  write_github_annotations(std::cerr, run.run); // the gate results are all it reads
   const char* summary = std::getenv("GITHUB_STEP_SUMMARY");
   if (summary == nullptr || *summary == '\0') {
     return {};
@@ -104,7 +192,10 @@ Result<void> publish_to_ci(const RunData& run)
   if (!file) {
     return fail(ErrorCategory::usage, std::string("GITHUB_STEP_SUMMARY ") + summary + ": cannot open for appending");
   }
-  write_markdown_report(file, run);
+  FullRun not_needed(run, db_path); // Markdown streams from the store
+  if (auto written = write_digested(file, run, ReportFormat::markdown, db_path, not_needed); !written) {
+    return written;
+  }
   file << "\n";
   file.flush();
   if (!file) {

@@ -39,14 +39,18 @@ Result<void> check_resumable(const RunData& stored, const Suite& suite, const st
 
 std::string infrastructure_problem(const RunData& run, double max_error_rate)
 {
-  std::int64_t trials = 0;
+  return infrastructure_problem(digest_of(run), max_error_rate);
+}
+
+std::string infrastructure_problem(const RunDigest& run, double max_error_rate)
+{
+  const std::int64_t trials = run.trial_count();
   std::int64_t failed = 0;
   std::map<std::string, std::int64_t> errors;
-  for (const auto& scored : run.trials) {
-    ++trials;
-    if (!scored.trial.ok()) {
-      ++failed;
-      ++errors[scored.trial.error];
+  for (const ErrorTally& tally : run.errors()) {
+    if (tally.kind != FailureKind::none) {
+      failed += tally.count;
+      errors[tally.message] += tally.count;
     }
   }
   if (trials == 0 || static_cast<double>(failed) / static_cast<double>(trials) <= max_error_rate) {

@@ -7,6 +7,7 @@
 
 #include "core/result.hpp"
 #include "core/types.hpp"
+#include "stats/run_digest.hpp"
 
 namespace evalgate {
 
@@ -16,5 +17,7 @@ Result<void> check_resumable(const RunData& stored, const Suite& suite, const st
 // Empty when the failed-trial rate is within max_error_rate; else why the run is an
 // infrastructure failure, with the most common error.
 std::string infrastructure_problem(const RunData& run, double max_error_rate);
+// The same from a run's digest (what run_suite uses: no trial held in memory).
+std::string infrastructure_problem(const RunDigest& run, double max_error_rate);
 
 } // namespace evalgate

@@ -11,6 +11,7 @@
 #include "core/template.hpp"
 #include "engine/client_setup.hpp"
 #include "engine/run_checks.hpp"
+#include "engine/stored_run.hpp"
 #include "engine/trial_pipeline.hpp"
 #include "evaluators/embedding/batcher.hpp"
 #include "providers/fallback_client.hpp"
@@ -89,7 +90,8 @@ Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& o
   if (!id) {
     return fail(id.error());
   }
-  auto stored = store.load_run(*id);
+  // Candidates and cases are all the check needs: the trials stay in the store.
+  auto stored = store.load_run_header(*id, true);
   if (!stored) {
     return fail(stored.error());
   }
@@ -293,19 +295,20 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   if (incomplete) {
     return outcome;
   }
-  auto run = store.load_run(info.id);
+  // One streaming pass over the stored trials: gating a run of any size holds none of them.
+  auto run = digest_stored_run(store, info.id);
   if (!run) {
     return fail(run.error());
   }
   GateOptions gate_options;
   gate_options.baseline = options.baseline;
-  const GateVerdict gate = evaluate_gate(suite.gate, *run, gate_options);
+  const GateVerdict gate = evaluate_gate(suite.gate, run->digest, gate_options);
   const std::string verdict = gate.passed ? "pass" : "fail";
   if (auto saved = store.save_gate(info.id, verdict, gate.results); !saved) {
     return fail(saved.error());
   }
   if (outcome.verdict == RunVerdict::passed) {
-    outcome.infrastructure_message = infrastructure_problem(*run, suite.max_error_rate);
+    outcome.infrastructure_message = infrastructure_problem(run->digest, suite.max_error_rate);
     if (!outcome.infrastructure_message.empty()) {
       outcome.verdict = RunVerdict::infrastructure_failed;
     } else if (!gate.passed) {
@@ -313,8 +316,8 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
     }
   }
   // What save_gate stored, so the run need not be read back a second time for the report.
-  run->info.verdict = verdict;
-  run->gate_results = gate.results;
+  run->run.info.verdict = verdict;
+  run->run.gate_results = gate.results;
   outcome.run = std::move(run).value();
   return outcome;
 }

@@ -16,6 +16,7 @@
 #include "engine/shard.hpp"
 #include "providers/response_cache.hpp"
 #include "stats/case_values.hpp"
+#include "stats/run_digest.hpp"
 
 namespace evalgate {
 
@@ -43,9 +44,10 @@ struct RunOutcome {
   // verdict is infrastructure_failed (exit 3: an incomplete run is not evidence either way).
   bool budget_exhausted = false;
   RunProgress progress;
-  // The run as stored once it was gated (what Store::load_run gives now, gate results and verdict
-  // included), so the caller can report it without reading it back; nullopt when not gated.
-  std::optional<RunData> run;
+  // The run as stored once it was gated (header with gate results and verdict, and the digest of
+  // its trials: engine/stored_run.hpp), so the caller can report it without reading it back;
+  // nullopt when not gated.
+  std::optional<DigestedRun> run;
 };
 
 // Errors: config (provider construction, e.g. a missing API key), store. Provider failures of

@@ -6,6 +6,7 @@
 
 #include "report/report.hpp"
 #include "report/stats_report.hpp"
+#include "stats/run_digest.hpp"
 #include "stats/summary.hpp"
 
 namespace evalgate {
@@ -48,10 +49,10 @@ OJson run_json(const RunData& run)
   };
 }
 
-OJson summary_json(const RunData& run)
+OJson summary_json(const RunDigest& run)
 {
   OJson metrics = OJson::array();
-  for (const MetricSummary& m : summarize_metrics(run)) {
+  for (const MetricSummary& m : run.metric_summaries()) {
     metrics.push_back({
         {"candidate", m.candidate_id},
         {"metric", m.metric},
@@ -62,8 +63,9 @@ OJson summary_json(const RunData& run)
         {"pass_rate", m.pass_rate},
     });
   }
+  const std::vector<CandidateSummary> summaries = run.candidate_summaries();
   OJson candidates = OJson::array();
-  for (const CandidateSummary& c : summarize_candidates(run)) {
+  for (const CandidateSummary& c : summaries) {
     candidates.push_back({
         {"candidate", c.candidate_id},
         {"trials", c.trials},
@@ -77,7 +79,7 @@ OJson summary_json(const RunData& run)
         {"cache_hits", c.cache_hits},
     });
   }
-  const RunCost cost = summarize_cost(summarize_candidates(run));
+  const RunCost cost = summarize_cost(summaries);
   OJson run_cost = {{"known_usd", cost.known_usd},
                     {"unknown_cost_trials", cost.unknown_cost_trials},
                     {"cache_hits", cost.cache_hits}};
@@ -146,21 +148,79 @@ OJson trial_json(const ScoredTrial& scored)
 
 } // namespace
 
+namespace {
+
+// Model outputs are arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of throwing.
+std::string dumped(const OJson& value) { return value.dump(2, ' ', false, OJson::error_handler_t::replace); }
+
+// The document is written in pieces so the trials can come from a store cursor one at a time;
+// the pieces join into exactly what dumping the whole document at once would give.
+class JsonWriter {
+public:
+  JsonWriter(std::ostream& out, const RunData& run, const RunDigest& digest) : m_out(out)
+  {
+    const OJson head = {
+        {"run", run_json(run)},
+        {"summary", summary_json(digest)},
+        {"gate", gate_json(run)},
+        {"stats", report_detail::stats_json(digest)},
+    };
+    std::string text = dumped(head);
+    text.resize(text.size() - 2); // reopen the object: drop its closing "\n}"
+    m_out << text << ",\n  \"trials\": [";
+  }
+
+  void trial(const ScoredTrial& scored)
+  {
+    const std::string text = dumped(trial_json(scored));
+    m_out << (m_first ? "\n" : ",\n");
+    m_first = false;
+    // Two levels deeper than a document of its own; JSON strings hold no raw newline.
+    std::size_t start = 0;
+    while (start <= text.size()) {
+      const std::size_t end = std::min(text.find('\n', start), text.size());
+      m_out << "    ";
+      m_out.write(text.data() + start, static_cast<std::streamsize>(end - start));
+      if (end < text.size()) {
+        m_out << '\n';
+      }
+      start = end + 1;
+    }
+  }
+
+  void finish() { m_out << (m_first ? "]\n}\n" : "\n  ]\n}\n"); }
+
+private:
+  std::ostream& m_out;
+  bool m_first = true;
+};
+
+} // namespace
+
 void write_json_report(std::ostream& out, const RunData& run)
 {
-  OJson trials = OJson::array();
+  JsonWriter writer(out, run, digest_of(run));
   for (const ScoredTrial& scored : run.trials) {
-    trials.push_back(trial_json(scored));
+    writer.trial(scored);
   }
-  const OJson document = {
-      {"run", run_json(run)},
-      {"summary", summary_json(run)},
-      {"gate", gate_json(run)},
-      {"stats", report_detail::stats_json(run)},
-      {"trials", std::move(trials)},
-  };
-  // Model outputs are arbitrary bytes; invalid UTF-8 becomes U+FFFD instead of throwing.
-  out << document.dump(2, ' ', false, OJson::error_handler_t::replace) << '\n';
+  writer.finish();
+}
+
+Result<void> stream_json_report(std::ostream& out, const DigestedRun& run, Store& store)
+{
+  JsonWriter writer(out, run.run, run.digest);
+  auto scanned = store.scan_trials(
+      run.run.info.id,
+      [&writer](const ScoredTrial& scored) -> Result<void> {
+        writer.trial(scored);
+        return {};
+      },
+      Store::TrialFields::everything);
+  if (!scanned) {
+    return scanned;
+  }
+  writer.finish();
+  return {};
 }
 
 } // namespace evalgate

@@ -9,6 +9,7 @@
 #include "report/markup.hpp"
 #include "report/report.hpp"
 #include "report/trial_groups.hpp"
+#include "stats/run_digest.hpp"
 #include "stats/summary.hpp"
 
 namespace evalgate {
@@ -25,7 +26,7 @@ std::string cell(const std::string& text)
   return markdown_cell(report_detail::truncate_utf8(text, k_max_cell_bytes));
 }
 
-void write_verdict(std::ostream& out, const RunData& run)
+void write_verdict(std::ostream& out, const RunData& run, std::int64_t trials)
 {
   const std::string suite = run.info.suite_name.empty() ? "evalgate" : run.info.suite_name;
   std::string verdict;
@@ -37,7 +38,7 @@ void write_verdict(std::ostream& out, const RunData& run)
     verdict = fmt::format("⚠️ not gated (run {})", run_status_name(run.info.status));
   }
   out << fmt::format("## {}: {}\n\n", markdown_cell(suite), verdict);
-  out << fmt::format("Run `{}` · {} of {} trials · {} candidate{}\n\n", markdown_cell(run.info.id), run.trials.size(),
+  out << fmt::format("Run `{}` · {} of {} trials · {} candidate{}\n\n", markdown_cell(run.info.id), trials,
                      run.info.trial_count, run.info.candidates.size(), run.info.candidates.size() == 1 ? "" : "s");
   std::vector<std::string> shown;
   for (const GateResult& r : run.gate_results) {
@@ -54,9 +55,9 @@ void write_verdict(std::ostream& out, const RunData& run)
   }
 }
 
-void write_metrics(std::ostream& out, const RunData& run)
+void write_metrics(std::ostream& out, const RunDigest& run)
 {
-  const auto metrics = summarize_metrics(run);
+  const auto metrics = run.metric_summaries();
   if (metrics.empty()) {
     out << "No scores.\n\n";
     return;
@@ -70,7 +71,7 @@ void write_metrics(std::ostream& out, const RunData& run)
   out << "\n";
   out << "| candidate | trials | failed | mean latency | tokens in / out | cost |\n";
   out << "|---|---:|---:|---:|---:|---:|\n";
-  for (const CandidateSummary& c : summarize_candidates(run)) {
+  for (const CandidateSummary& c : run.candidate_summaries()) {
     out << fmt::format("| {} | {} | {} | {:.0f} ms | {} / {} | ${:.4f} |\n", cell(c.candidate_id), c.trials,
                        c.failed_trials, c.mean_latency_ms, c.prompt_tokens, c.completion_tokens, c.cost_usd);
   }
@@ -85,56 +86,104 @@ struct FailingScore {
   std::string reason;
 };
 
-std::vector<FailingScore> failing_scores(const RunData& run)
-{
-  std::vector<FailingScore> rows;
-  for (const auto& candidate : report_detail::group_trials(run)) {
-    for (const auto& group : candidate.cases) {
-      for (const ScoredTrial* t : group.trials) {
-        if (!t->trial.ok()) {
-          rows.push_back({group.candidate_id, group.case_id, "(call failed)", failure_kind_name(t->trial.failure),
-                          t->trial.error});
-          continue;
-        }
-        for (const Score& s : t->scores) {
-          if (s.errored()) {
-            rows.push_back({group.candidate_id, group.case_id, s.metric, "error", s.error});
-          } else if (!s.pass) {
-            rows.push_back({group.candidate_id, group.case_id, s.metric, fmt::format("{:.3f}", s.value), s.reason});
-          }
-        }
+// The failing rows in per-case order: the first k_max_failing_cases kept, all counted.
+struct FailingRows {
+  std::vector<FailingScore> shown;
+  std::size_t total = 0;
+
+  void add(FailingScore row)
+  {
+    if (shown.size() < k_max_failing_cases) {
+      shown.push_back(std::move(row));
+    }
+    ++total;
+  }
+
+  void add(const ScoredTrial& t)
+  {
+    const std::string& candidate = t.trial.candidate_id;
+    const std::string& case_id = t.trial.case_id;
+    if (!t.trial.ok()) {
+      add({candidate, case_id, "(call failed)", failure_kind_name(t.trial.failure), t.trial.error});
+      return;
+    }
+    for (const Score& s : t.scores) {
+      if (s.errored()) {
+        add({candidate, case_id, s.metric, "error", s.error});
+      } else if (!s.pass) {
+        add({candidate, case_id, s.metric, fmt::format("{:.3f}", s.value), s.reason});
       }
     }
   }
-  return rows;
-}
+};
 
-void write_failing(std::ostream& out, const RunData& run)
+void write_failing(std::ostream& out, const std::string& run_id, const FailingRows& rows)
 {
-  const auto rows = failing_scores(run);
-  if (rows.empty()) {
+  if (rows.total == 0) {
     return;
   }
-  const std::size_t shown = std::min(rows.size(), k_max_failing_cases);
-  out << fmt::format("<details><summary>Failing scores ({} of {})</summary>\n\n", shown, rows.size());
+  out << fmt::format("<details><summary>Failing scores ({} of {})</summary>\n\n", rows.shown.size(), rows.total);
   out << "| candidate | case | metric | score | reason |\n";
   out << "|---|---|---|---:|---|\n";
-  for (std::size_t i = 0; i < shown; ++i) {
-    const FailingScore& r = rows[i];
+  for (const FailingScore& r : rows.shown) {
     out << fmt::format("| {} | {} | {} | {} | {} |\n", cell(r.candidate_id), cell(r.case_id), cell(r.metric),
                        cell(r.value), cell(r.reason));
   }
   out << "\n</details>\n\n";
-  out << fmt::format("Full details: `evalgate show {} --format json`\n", markdown_cell(run.info.id));
+  out << fmt::format("Full details: `evalgate show {} --format json`\n", markdown_cell(run_id));
 }
 
 } // namespace
 
 void write_markdown_report(std::ostream& out, const RunData& run)
 {
-  write_verdict(out, run);
-  write_metrics(out, run);
-  write_failing(out, run);
+  const RunDigest digest = digest_of(run);
+  write_verdict(out, run, digest.trial_count());
+  write_metrics(out, digest);
+  FailingRows rows;
+  for (const auto& candidate : report_detail::group_trials(run)) {
+    for (const auto& group : candidate.cases) {
+      for (const ScoredTrial* t : group.trials) {
+        rows.add(*t);
+      }
+    }
+  }
+  write_failing(out, run.info.id, rows);
+}
+
+Result<void> stream_markdown_report(std::ostream& out, const DigestedRun& run, Store& store)
+{
+  const std::string& id = run.run.info.id;
+  auto unlisted = store.unlisted_trials(id);
+  if (!unlisted) {
+    return fail(unlisted.error());
+  }
+  if (*unlisted > 0) {
+    // The store's order is not the per-case grouping then: group the whole run in memory.
+    auto whole = store.load_run(id);
+    if (!whole) {
+      return fail(whole.error());
+    }
+    whole->info.verdict = run.run.info.verdict;
+    whole->gate_results = run.run.gate_results;
+    write_markdown_report(out, *whole);
+    return {};
+  }
+  FailingRows rows;
+  auto scanned = store.scan_trials(
+    id,
+    [&rows](const ScoredTrial& t) -> Result<void> {
+      rows.add(t);
+      return {};
+    },
+    Store::TrialFields::everything);
+  if (!scanned) {
+    return scanned;
+  }
+  write_verdict(out, run.run, run.digest.trial_count());
+  write_metrics(out, run.digest);
+  write_failing(out, id, rows);
+  return {};
 }
 
 } // namespace evalgate

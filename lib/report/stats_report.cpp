@@ -20,13 +20,13 @@ OJson percentiles_json(const Percentiles& p)
 
 } // namespace
 
-void write_stat_lines(std::ostream& out, const RunData& run)
+void write_stat_lines(std::ostream& out, const RunDigest& run)
 {
-  const std::vector<MetricStats> metrics = metric_stats(run);
+  const std::vector<MetricStats> metrics = run.metric_stats();
   if (metrics.empty()) {
     return;
   }
-  out << "\n95% intervals (mean: bootstrap over cases, seed " << run.info.seed << "; pass rate: Wilson):\n";
+  out << "\n95% intervals (mean: bootstrap over cases, seed " << run.seed() << "; pass rate: Wilson):\n";
   TextTable table({{"candidate", Align::left, 32},
                    {"metric", Align::left, 28},
                    {"mean", Align::left, 0},
@@ -37,7 +37,7 @@ void write_stat_lines(std::ostream& out, const RunData& run)
                    fmt::format("[{:.1f}%, {:.1f}%]", m.pass_interval.low * 100, m.pass_interval.high * 100)});
   }
   table.write(out);
-  for (const CandidateStats& c : candidate_stats(run)) {
+  for (const CandidateStats& c : run.candidate_stats()) {
     if (c.ok_trials == 0) {
       continue;
     }
@@ -67,10 +67,12 @@ void write_stat_lines(std::ostream& out, const RunData& run)
   }
 }
 
-OJson stats_json(const RunData& run)
+OJson stats_json(const RunData& run) { return stats_json(digest_of(run)); }
+
+OJson stats_json(const RunDigest& digest)
 {
   OJson metrics = OJson::array();
-  for (const MetricStats& m : metric_stats(run)) {
+  for (const MetricStats& m : digest.metric_stats()) {
     metrics.push_back({{"candidate", m.candidate_id},
                        {"metric", m.metric},
                        {"cases", m.cases},
@@ -82,7 +84,7 @@ OJson stats_json(const RunData& run)
                        {"flaky_cases", m.flaky_cases}});
   }
   OJson candidates = OJson::array();
-  for (const CandidateStats& c : candidate_stats(run)) {
+  for (const CandidateStats& c : digest.candidate_stats()) {
     candidates.push_back({{"candidate", c.candidate_id},
                           {"latency_ms", percentiles_json(c.latency_ms)},
                           {"total_tokens", percentiles_json(c.total_tokens)},
@@ -91,7 +93,7 @@ OJson stats_json(const RunData& run)
                           {"cost_unknown_trials", c.cost_unknown}});
   }
   return {
-      {"bootstrap", {{"method", "percentile"}, {"resamples", k_default_resamples}, {"seed", run.info.seed}}},
+      {"bootstrap", {{"method", "percentile"}, {"resamples", k_default_resamples}, {"seed", digest.seed()}}},
       {"metrics", std::move(metrics)},
       {"candidates", std::move(candidates)}};
 }

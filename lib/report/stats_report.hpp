@@ -9,12 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "core/types.hpp"
+#include "stats/run_digest.hpp"
 
 namespace evalgate::report_detail {
 
 // "95% intervals" lines, a latency line per candidate, and the flaky cases when any exist.
-void write_stat_lines(std::ostream& out, const RunData& run);
+void write_stat_lines(std::ostream& out, const RunDigest& run);
 // {"bootstrap": {...}, "metrics": [...], "candidates": [...]}; see docs/reports.md.
 nlohmann::ordered_json stats_json(const RunData& run);
+nlohmann::ordered_json stats_json(const RunDigest& run);
 
 } // namespace evalgate::report_detail

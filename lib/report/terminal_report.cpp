@@ -9,6 +9,7 @@
 #include "report/report.hpp"
 #include "report/stats_report.hpp"
 #include "report/text_table.hpp"
+#include "stats/run_digest.hpp"
 #include "stats/summary.hpp"
 
 namespace evalgate {
@@ -41,12 +42,12 @@ std::string plural(std::int64_t n, const char* word)
   return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
 }
 
-void write_header(std::ostream& out, const RunData& run)
+void write_header(std::ostream& out, const RunData& run, const RunDigest& digest)
 {
   const RunInfo& info = run.info;
   out << fmt::format("{} · run {} · {} · {}/{} trials\n",
                      info.suite_name.empty() ? "(unnamed suite)" : single_line(info.suite_name),
-                     info.id, run_status_name(info.status), run.trials.size(), info.trial_count);
+                     info.id, run_status_name(info.status), digest.trial_count(), info.trial_count);
 }
 
 void write_metric_table(std::ostream& out, const std::vector<MetricSummary>& metrics)
@@ -72,17 +73,12 @@ void write_metric_table(std::ostream& out, const std::vector<MetricSummary>& met
 }
 
 // "3 failed: 2 rate_limited, 1 timeout": most frequent kind first.
-std::string failure_breakdown(const RunData& run, const CandidateSummary& summary)
+std::string failure_breakdown(const RunDigest& run, const CandidateSummary& summary)
 {
   if (summary.failed_trials == 0) {
     return "0 failed";
   }
-  std::map<FailureKind, std::int64_t> by_kind;
-  for (const ScoredTrial& scored : run.trials) {
-    if (scored.trial.candidate_id == summary.candidate_id && !scored.trial.ok()) {
-      ++by_kind[scored.trial.failure];
-    }
-  }
+  const std::map<FailureKind, std::int64_t> by_kind = run.failure_kinds(summary.candidate_id);
   std::vector<std::pair<FailureKind, std::int64_t>> kinds(by_kind.begin(), by_kind.end());
   std::stable_sort(kinds.begin(), kinds.end(),
                    [](const auto& a, const auto& b) { return a.second > b.second; });
@@ -93,7 +89,7 @@ std::string failure_breakdown(const RunData& run, const CandidateSummary& summar
   return fmt::format("{} failed: {}", summary.failed_trials, parts);
 }
 
-void write_candidate_lines(std::ostream& out, const RunData& run,
+void write_candidate_lines(std::ostream& out, const RunDigest& run,
                            const std::vector<CandidateSummary>& candidates)
 {
   for (const CandidateSummary& c : candidates) {
@@ -135,28 +131,25 @@ struct ErrorGroup {
 };
 
 // Distinct errors with counts, most frequent first (ties: first seen), so the one message that
-// explains 2000 failures is on top.
-std::vector<ErrorGroup> group_errors(const RunData& run)
+// explains 2000 failures is on top. The digest's tallies are distinct raw texts in first-seen
+// order; texts that read the same on one line merge here, keeping the first one's place.
+std::vector<ErrorGroup> group_errors(const RunDigest& run)
 {
   std::vector<ErrorGroup> groups;
   std::map<std::pair<std::string, std::string>, std::size_t> index;
-  auto add = [&](std::string label, const std::string& message) {
+  auto add = [&](std::string label, const std::string& message, std::int64_t count) {
     auto key = std::make_pair(std::move(label), single_line(message));
     auto [it, inserted] = index.emplace(key, groups.size());
     if (inserted) {
       groups.push_back({key.first, key.second, 0});
     }
-    ++groups[it->second].count;
+    groups[it->second].count += count;
   };
-  for (const ScoredTrial& scored : run.trials) {
-    if (!scored.trial.ok()) {
-      add(failure_kind_name(scored.trial.failure),
-          scored.trial.error.empty() ? "(no message)" : scored.trial.error);
-    }
-    for (const Score& score : scored.scores) {
-      if (score.errored()) {
-        add(fmt::format("{} score", single_line(score.metric)), score.error);
-      }
+  for (const ErrorTally& tally : run.errors()) {
+    if (tally.kind != FailureKind::none) {
+      add(failure_kind_name(tally.kind), tally.message.empty() ? "(no message)" : tally.message, tally.count);
+    } else {
+      add(fmt::format("{} score", single_line(tally.metric)), tally.message, tally.count);
     }
   }
   std::stable_sort(groups.begin(), groups.end(),
@@ -164,7 +157,7 @@ std::vector<ErrorGroup> group_errors(const RunData& run)
   return groups;
 }
 
-void write_errors(std::ostream& out, const RunData& run)
+void write_errors(std::ostream& out, const RunDigest& run)
 {
   const std::vector<ErrorGroup> groups = group_errors(run);
   if (groups.empty()) {
@@ -183,7 +176,7 @@ void write_errors(std::ostream& out, const RunData& run)
   }
   if (groups.size() > shown) {
     out << fmt::format("  … {} more (full errors: evalgate show {} --format json)\n",
-                       groups.size() - shown, run.info.id);
+                       groups.size() - shown, run.run_id());
   }
 }
 
@@ -228,13 +221,24 @@ void write_gate(std::ostream& out, const RunData& run, bool color)
 
 void write_terminal_report(std::ostream& out, const RunData& run, const TerminalOptions& options)
 {
-  write_header(out, run);
+  write_terminal_report(out, run, digest_of(run), options);
+}
+
+void write_terminal_report(std::ostream& out, const DigestedRun& run, const TerminalOptions& options)
+{
+  write_terminal_report(out, run.run, run.digest, options);
+}
+
+void write_terminal_report(std::ostream& out, const RunData& run, const RunDigest& digest,
+                           const TerminalOptions& options)
+{
+  write_header(out, run, digest);
   out << '\n';
-  write_metric_table(out, summarize_metrics(run));
-  const std::vector<CandidateSummary> candidates = summarize_candidates(run);
+  write_metric_table(out, digest.metric_summaries());
+  const std::vector<CandidateSummary> candidates = digest.candidate_summaries();
   if (!candidates.empty()) {
     out << '\n';
-    write_candidate_lines(out, run, candidates);
+    write_candidate_lines(out, digest, candidates);
     const RunCost cost = summarize_cost(candidates);
     if (candidates.size() > 1 && (cost.known_usd > 0 || cost.unknown_cost_trials > 0)) {
       out << fmt::format("run cost ${:.4f}{}\n", cost.known_usd,
@@ -243,8 +247,8 @@ void write_terminal_report(std::ostream& out, const RunData& run, const Terminal
                            : std::string());
     }
   }
-  report_detail::write_stat_lines(out, run);
-  write_errors(out, run);
+  report_detail::write_stat_lines(out, digest);
+  write_errors(out, digest);
   write_gate(out, run, options.color);
   if (options.db_path.empty()) {
     out << fmt::format("run {}\n", run.info.id);

@@ -1,6 +1,7 @@
 #include "stats/summary.hpp"
 
 #include "stats/gate_checks.hpp"
+#include "stats/run_digest.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -45,18 +46,9 @@ struct CandidateCounts {
   std::int64_t failed = 0;
 };
 
-CandidateCounts counts_for(const RunData& run, const std::string& candidate_id)
+CandidateCounts counts_for(const RunDigest& run, const std::string& candidate_id)
 {
-  CandidateCounts counts;
-  for (const ScoredTrial& scored : run.trials) {
-    if (scored.trial.candidate_id == candidate_id) {
-      ++counts.trials;
-      if (!scored.trial.ok()) {
-        ++counts.failed;
-      }
-    }
-  }
-  return counts;
+  return {run.trials_of(candidate_id), run.failed_trials_of(candidate_id)};
 }
 
 const MetricSummary* find_summary(const std::vector<MetricSummary>& summaries,
@@ -157,14 +149,21 @@ GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run
 
 GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run, const GateOptions& options)
 {
+  if (rules.empty()) {
+    return GateVerdict{};
+  }
+  return evaluate_gate(rules, digest_of(run), options);
+}
+
+GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunDigest& run, const GateOptions& options)
+{
   GateVerdict verdict;
   if (rules.empty()) {
     return verdict;
   }
-  const std::vector<std::string> candidates = candidate_order(run);
-  const std::vector<MetricSummary> summaries = summarize_metrics(run);
-  const CaseTable current = case_table(run);
-  const stats_detail::GateInputs inputs{run, current, options};
+  const std::vector<std::string>& candidates = run.candidate_order();
+  const std::vector<MetricSummary> summaries = run.metric_summaries();
+  const stats_detail::GateInputs inputs{run, options};
 
   for (const GateRule& rule : rules) {
     const std::vector<Check> checks = checks_of(rule);

@@ -75,9 +75,8 @@ GateResult check_max_drop(const GateRule& rule, const std::string& candidate_id,
                     rule.metric, candidate_id, baseline.source);
     return result;
   }
-  static const std::map<std::string, CaseValue> k_none;
-  const auto* current = cases_of(in.current, candidate_id, rule.metric);
-  const PairedDrop paired = paired_drops(*base, current == nullptr ? k_none : *current);
+  const auto current = in.run.case_values(candidate_id, rule.metric);
+  const PairedDrop paired = paired_drops(*base, current ? *current : std::map<std::string, CaseValue>{});
   if (paired.drops.empty()) {
     result.message =
         fmt::format("{} max_drop on {}: no case is scored in both this run and the baseline ({}){}",
@@ -91,7 +90,7 @@ GateResult check_max_drop(const GateRule& rule, const std::string& candidate_id,
   result.observed = sum / static_cast<double>(paired.drops.size());
   // One-sided test: is the drop above 0 at the rule's confidence? The lower bound of the
   // one-sided interval is the (1 − confidence) quantile of the bootstrap means of the drops.
-  const std::vector<double> means = bootstrap_means(paired.drops, in.run.info.seed, in.options.resamples);
+  const std::vector<double> means = bootstrap_means(paired.drops, in.run.seed(), in.options.resamples);
   const double lower = quantile(means, 1 - rule.confidence);
   const bool significant = lower > 0;
   const bool beyond = result.observed > result.limit;
@@ -115,8 +114,8 @@ GateResult check_max_drop(const GateRule& rule, const std::string& candidate_id,
 GateResult check_max_flaky_rate(const GateRule& rule, const std::string& candidate_id, const GateInputs& in)
 {
   GateResult result = start(rule, candidate_id, "max_flaky_rate", *rule.max_flaky_rate);
-  const auto* cases = cases_of(in.current, candidate_id, rule.metric);
-  if (cases == nullptr || cases->empty()) {
+  const auto cases = in.run.case_values(candidate_id, rule.metric);
+  if (!cases || cases->empty()) {
     result.message =
         fmt::format("no scores for metric '{}' on {} (flaky rate unknown)", rule.metric, candidate_id);
     return result;
@@ -138,12 +137,7 @@ GateResult check_max_flaky_rate(const GateRule& rule, const std::string& candida
 GateResult check_max_p95_latency(const GateRule& rule, const std::string& candidate_id, const GateInputs& in)
 {
   GateResult result = start(rule, candidate_id, "max_p95_latency_ms", *rule.max_p95_latency_ms);
-  std::vector<double> latencies;
-  for (const ScoredTrial& scored : in.run.trials) {
-    if (scored.trial.candidate_id == candidate_id && scored.trial.ok()) {
-      latencies.push_back(scored.trial.latency_ms);
-    }
-  }
+  const std::vector<double> latencies = in.run.ok_latencies(candidate_id);
   if (latencies.empty()) {
     result.message = fmt::format("p95 latency on {}: no successful trials", candidate_id);
     return result;
@@ -159,7 +153,7 @@ GateResult check_max_cost(const GateRule& rule, const std::string& candidate_id,
 {
   GateResult result = start(rule, candidate_id, "max_cost_usd", *rule.max_cost_usd);
   CandidateStats stats;
-  for (const CandidateStats& s : candidate_stats(in.run)) {
+  for (const CandidateStats& s : in.run.candidate_stats()) {
     if (s.candidate_id == candidate_id) {
       stats = s;
     }

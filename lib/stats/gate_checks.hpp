@@ -7,13 +7,13 @@
 
 #include "core/types.hpp"
 #include "stats/case_values.hpp"
+#include "stats/run_digest.hpp"
 #include "stats/summary.hpp"
 
 namespace evalgate::stats_detail {
 
 struct GateInputs {
-  const RunData& run;
-  const CaseTable& current; // case_table(run)
+  const RunDigest& run;
   const GateOptions& options;
 };
 

@@ -12,6 +12,8 @@
 
 namespace evalgate {
 
+class RunDigest; // stats/run_digest.hpp
+
 struct MetricSummary {
   std::string candidate_id;
   std::string metric;
@@ -82,5 +84,8 @@ struct GateOptions {
 // max_drop, max_flaky_rate, max_p95_latency_ms, max_cost_usd (definitions and messages in
 // docs/gate.md). max_drop without a baseline, or with no case shared with it, fails and says why.
 GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunData& run, const GateOptions& options);
+// The same verdict from a run's digest (digest_of(run), or a store scan): what `evalgate run` and
+// `evalgate gate` use, so gating never holds the run's trials in memory.
+GateVerdict evaluate_gate(const std::vector<GateRule>& rules, const RunDigest& run, const GateOptions& options);
 
 } // namespace evalgate

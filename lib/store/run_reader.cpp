@@ -246,20 +246,23 @@ Result<void> read_gate(sqlite::Db& db, const std::string& run_id, std::vector<Ga
 
 } // namespace
 
-Result<RunData> Store::load_run(const std::string& run_id)
+namespace {
+
+enum class Part { header, header_and_cases, everything };
+
+Result<RunData> read_run(sqlite::Db& db, const std::string& run_id, const std::string& db_path, Part part)
 {
-  sqlite::Db& db = m_impl->db;
-  const std::string what = "cannot read run " + run_id + " from " + m_path;
+  const std::string what = "cannot read run " + run_id + " from " + db_path;
   // One read transaction, so a writer committing meanwhile cannot tear the snapshot.
   if (auto begun = db.exec("BEGIN"); !begun) {
     return fail(in_context(begun.error(), what));
   }
   RunData data;
   Result<void> read = read_info(db, run_id, data.info);
-  if (read) {
+  if (read && part != Part::header) {
     read = read_cases(db, run_id, data.cases);
   }
-  if (read) {
+  if (read && part == Part::everything) {
     read = read_trials(db, run_id, data.trials);
   }
   if (read) {
@@ -270,6 +273,18 @@ Result<RunData> Store::load_run(const std::string& run_id)
     return fail(in_context(read.error(), what));
   }
   return data;
+}
+
+} // namespace
+
+Result<RunData> Store::load_run(const std::string& run_id)
+{
+  return read_run(m_impl->db, run_id, m_path, Part::everything);
+}
+
+Result<RunData> Store::load_run_header(const std::string& run_id, bool with_cases)
+{
+  return read_run(m_impl->db, run_id, m_path, with_cases ? Part::header_and_cases : Part::header);
 }
 
 } // namespace evalgate

@@ -5,6 +5,7 @@
 // trials during a run goes through TrialWriter (store/trial_writer.hpp), which owns its own
 // connection on its own thread. May use: core.
 
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
@@ -55,6 +56,27 @@ public:
   // "latest" resolves to the most recently started run. Error (category usage) for an unknown id.
   Result<std::string> resolve_run_id(const std::string& id_or_latest);
   Result<RunData> load_run(const std::string& run_id);
+  // The run without its trials (RunData::trials always empty): info, gate results, and the cases
+  // only when `with_cases`. With scan_trials, what readers of aggregates need, in memory that does
+  // not grow with the number of trials. Errors as load_run.
+  Result<RunData> load_run_header(const std::string& run_id, bool with_cases = false);
+
+  // Receives one trial; an error stops the scan and is returned by it.
+  using TrialVisitor = std::function<Result<void>(const ScoredTrial&)>;
+  // What a scan reads: `aggregates` leaves Trial::output, Score::reason, Score::threshold and
+  // Score::details empty (the fields that grow with the model's text); `everything` reads them
+  // too, for reports that print every trial.
+  enum class TrialFields { aggregates, everything };
+  // Visits every trial of the run with its scores, in load_run's order, one at a time: the
+  // ScoredTrial passed is valid only during the call (copy what you keep), so the memory of a
+  // scan does not grow with the number of trials. One read transaction. Errors: store, and usage
+  // for an unknown run.
+  Result<void> scan_trials(const std::string& run_id, const TrialVisitor& visit,
+                           TrialFields fields = TrialFields::aggregates);
+  // Trials of the run whose candidate or case is not one of the run's (possible only in an
+  // edited or foreign file): when 0, scan_trials' order is also candidate, case, repeat order, the
+  // grouping of the per-case reports. Errors: store.
+  Result<std::int64_t> unlisted_trials(const std::string& run_id);
   Result<std::vector<RunListEntry>> list_runs(int limit = 50);
   // Trials already stored for a run (for --resume: only the missing ones are run again).
   Result<std::set<TrialKey>> trial_keys(const std::string& run_id);

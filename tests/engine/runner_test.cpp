@@ -239,7 +239,13 @@ TEST_CASE(
   REQUIRE(stored);
   CHECK(stored->info.verdict == "fail");
   CHECK(stored->gate_results.size() == 2);
-  CHECK(run_fingerprint(*outcome->run).dump() == run_fingerprint(*stored).dump());
+  // The outcome carries the header and the digest of the trials, not the trials themselves.
+  RunData header = *stored;
+  header.trials.clear();
+  header.cases.clear();
+  CHECK(outcome->run->run.trials.empty());
+  CHECK(run_fingerprint(outcome->run->run).dump() == run_fingerprint(header).dump());
+  CHECK(outcome->run->digest.trial_count() == static_cast<std::int64_t>(stored->trials.size()));
 }
 
 TEST_CASE("an interrupted run is not gated and carries no run in its outcome")
