@@ -186,3 +186,30 @@ TEST_CASE("gate confidence must lie strictly between 0 and 1 and needs max_drop;
   CHECK(load_error(base_suite("gate:\n  - {metric: contains, max_drop: 2}\n")) ==
         "evalgate.yaml:15:34: 'max_drop' must be a number between 0 and 1, got '2'");
 }
+
+TEST_CASE("case ids must be unique within a dataset, and a third dataset is checked against both before it")
+{
+  ScratchDir dir;
+  dir.write("more.jsonl", "{\"id\": \"m1\", \"question\": \"q\", \"keyword\": \"k\"}\n"
+                          "{\"id\": \"m1\", \"question\": \"q\", \"keyword\": \"k\"}\n");
+  dir.write("third.jsonl", "{\"id\": \"t1\", \"question\": \"q\", \"keyword\": \"k\"}\n"
+                           "{\"id\": \"m1\", \"question\": \"q\", \"keyword\": \"k\"}\n");
+  std::string suite_text = base_suite();
+  suite_text.replace(suite_text.find("  - golden.jsonl\n"), 17, "  - golden.jsonl\n  - more.jsonl\n");
+  auto within = load_text(dir, suite_text);
+  REQUIRE_FALSE(within);
+  CHECK(within.error().str() == "more.jsonl:row 2: duplicate case id 'm1' (first at more.jsonl:row 1)");
+
+  dir.write("more.jsonl", "{\"id\": \"m1\", \"question\": \"q\", \"keyword\": \"k\"}\n");
+  suite_text.replace(suite_text.find("  - more.jsonl\n"), 15, "  - more.jsonl\n  - third.jsonl\n");
+  auto across = load_text(dir, suite_text);
+  REQUIRE_FALSE(across);
+  CHECK(across.error().str() == "third.jsonl:row 2: duplicate case id 'm1' (first at more.jsonl:row 1)");
+
+  dir.write("third.jsonl", "{\"id\": \"t1\", \"question\": \"q\", \"keyword\": \"k\"}\n");
+  auto fine = load_text(dir, suite_text);
+  REQUIRE(fine);
+  REQUIRE(fine->cases.size() >= 3);
+  CHECK(fine->cases[fine->cases.size() - 2].id == "m1");
+  CHECK(fine->cases.back().id == "t1");
+}
