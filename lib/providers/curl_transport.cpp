@@ -210,9 +210,7 @@ private:
     for (int i = 0; i < m_ready_count; ++i) {
       const epoll_event& event = m_ready[static_cast<std::size_t>(i)];
       if (event.data.fd == m_wake_fd) {
-        std::uint64_t count = 0;
-        [[maybe_unused]] const auto got = read(m_wake_fd, &count, sizeof count);
-        continue;
+        continue; // drained right after the wait
       }
       int flags = 0;
       if ((event.events & EPOLLIN) != 0) {
@@ -453,6 +451,14 @@ private:
       }
       m_ready_count = epoll_wait(m_epoll, m_ready.data(), k_max_events, static_cast<int>(timeout_ms));
       m_ready_count = std::max(m_ready_count, 0); // EINTR: just go round again
+      // Drained before the loop takes m_incoming, never after: a submission that comes between the
+      // take and a later drain would have its wake-up swallowed and wait for the next timeout.
+      for (int i = 0; i < m_ready_count; ++i) {
+        if (m_ready[static_cast<std::size_t>(i)].data.fd == m_wake_fd) {
+          std::uint64_t count = 0;
+          [[maybe_unused]] const auto got = read(m_wake_fd, &count, sizeof count);
+        }
+      }
       return;
     }
     // Without a multi handle every job fails at once; just wait for submissions.
