@@ -330,3 +330,28 @@ TEST_CASE("answers arriving one at a time complete while other transfers stay si
     CHECK(response.body == "held");
   }
 }
+
+TEST_CASE("a stalled transfer fails after its idle timeout while the server keeps the connection open")
+{
+  // Nothing arrives and nothing closes, so libcurl has no reason to look at the transfer: the I/O
+  // loop has to notice the stall itself. The server holds the connection until the test ends.
+  LoopbackServer server;
+  std::atomic<bool> release{false};
+  server.post_raw("/stall", [&](const TestRequest&, int fd) {
+    LoopbackServer::write_all(fd, "HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\ndata: {}\n\n");
+    hold(release, 30000);
+  });
+  server.start();
+  auto transport = make_curl_transport();
+  Collector<HttpResponse> done;
+  HttpRequest request = post(server.url("/stall"), "{}", 30000);
+  request.idle_timeout_ms = 300;
+  transport->submit(request, [&](HttpResponse response) { done.add(std::move(response)); });
+  // Generous against 300 ms; left to libcurl alone, the stall showed only after ~10 s.
+  const bool failed_in_time = done.wait_for(1, std::chrono::seconds(5));
+  release = true;
+  REQUIRE(failed_in_time);
+  const HttpResponse response = done.values().front();
+  CHECK(response.timed_out);
+  CHECK(response.transport_error == "no data received for 300 ms; the stream stalled");
+}
