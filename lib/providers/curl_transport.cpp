@@ -1,7 +1,11 @@
 // The curl-multi event loop behind Transport (providers.md §4.1–4.2): one I/O thread owns the
 // CURLM and every easy handle; other threads only touch the locked incoming queue and wake the loop.
+// The loop drives libcurl with curl_multi_socket_action on an epoll set (the sockets libcurl asks
+// for, plus an eventfd for submissions): a readiness event touches only its own transfer, where a
+// curl_multi_perform pass walked every handle in flight for each response that arrived.
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <condition_variable>
 #include <cstdlib>
@@ -11,6 +15,9 @@
 #include <vector>
 
 #include <curl/curl.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include "providers/curl_job.hpp"
 #include "providers/transport.hpp"
@@ -27,6 +34,11 @@ constexpr long k_max_poll_ms = 1000;
 // re-created most handles on every wave.
 constexpr std::size_t k_max_pooled_handles = 1024;
 constexpr long k_max_host_connections = 1024; // safety net only: admission control is the caller's
+constexpr int k_max_events = 256;
+// How often transfers with an idle timeout are checked for a stall. libcurl calls the progress
+// callback only for transfers it processes, and under socket_action an idle transfer is not
+// processed at all, so the loop checks the time since the last byte itself.
+constexpr auto k_stall_check_interval = std::chrono::milliseconds(100);
 
 // Earliest due first, then submission order.
 bool later(const JobPtr& a, const JobPtr& b)
@@ -55,10 +67,23 @@ class CurlTransport final : public Transport {
 public:
   explicit CurlTransport(TransportOptions options) : m_options(std::move(options))
   {
-    m_multi = curl_multi_init();
+    m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    m_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+    if (m_epoll >= 0 && m_wake_fd >= 0) {
+      epoll_event event{};
+      event.events = EPOLLIN;
+      event.data.fd = m_wake_fd;
+      if (epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake_fd, &event) == 0) {
+        m_multi = curl_multi_init();
+      }
+    }
     if (m_multi != nullptr) {
       curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS, k_max_host_connections);
       curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+      curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, on_socket);
+      curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, static_cast<void*>(this));
+      curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, on_timer);
+      curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, static_cast<void*>(this));
     }
     m_thread = std::thread([this] { run(); });
   }
@@ -77,6 +102,12 @@ public:
     }
     if (m_multi != nullptr) {
       curl_multi_cleanup(m_multi);
+    }
+    if (m_wake_fd >= 0) {
+      close(m_wake_fd);
+    }
+    if (m_epoll >= 0) {
+      close(m_epoll);
     }
   }
 
@@ -117,10 +148,119 @@ public:
 private:
   void wake()
   {
-    if (m_multi != nullptr) {
-      curl_multi_wakeup(m_multi);
+    if (m_wake_fd >= 0) {
+      const std::uint64_t one = 1;
+      // A full counter (never in practice) still leaves the fd readable, which is all we need.
+      [[maybe_unused]] const auto written = write(m_wake_fd, &one, sizeof one);
     }
     m_idle.notify_all();
+  }
+
+  // libcurl tells us which sockets to watch for what; called only from inside curl calls made on
+  // the I/O thread.
+  static int on_socket(CURL*, curl_socket_t socket, int what, void* user, void* watched)
+  {
+    auto& self = *static_cast<CurlTransport*>(user);
+    if (what == CURL_POLL_REMOVE) {
+      // Fails harmlessly when libcurl already closed the socket (the kernel dropped it then).
+      epoll_ctl(self.m_epoll, EPOLL_CTL_DEL, socket, nullptr);
+      return 0;
+    }
+    epoll_event event{};
+    event.events =
+        ((what & CURL_POLL_IN) != 0 ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) != 0 ? EPOLLOUT : 0u);
+    event.data.fd = socket;
+    // libcurl hands back what we assigned to a socket until it says REMOVE, so a watched socket
+    // needs one MOD and a new one one ADD. The fallback covers a socket number closed and reused
+    // without a REMOVE in between.
+    const int first = watched != nullptr ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(self.m_epoll, first, socket, &event) != 0) {
+      epoll_ctl(self.m_epoll, first == EPOLL_CTL_MOD ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, socket, &event);
+    }
+    if (watched == nullptr) {
+      curl_multi_assign(self.m_multi, socket, &self);
+    }
+    return 0;
+  }
+
+  // libcurl's single timer: -1 disarms it, 0 means "call socket_action(TIMEOUT) as soon as you can".
+  static int on_timer(CURLM*, long timeout_ms, void* user)
+  {
+    auto& self = *static_cast<CurlTransport*>(user);
+    self.m_timer_armed = timeout_ms >= 0;
+    if (self.m_timer_armed) {
+      self.m_timer_due = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    }
+    return 0;
+  }
+
+  bool drive(curl_socket_t socket, int flags, std::vector<JobPtr>& finished)
+  {
+    int running = 0;
+    const CURLMcode code = curl_multi_socket_action(m_multi, socket, flags, &running);
+    if (code != CURLM_OK && code != CURLM_BAD_SOCKET) {
+      fail_in_flight("curl multi handle failed; transfer state unknown", finished);
+      return false;
+    }
+    return true;
+  }
+
+  void drive_transfers(std::vector<JobPtr>& finished)
+  {
+    for (int i = 0; i < m_ready_count; ++i) {
+      const epoll_event& event = m_ready[static_cast<std::size_t>(i)];
+      if (event.data.fd == m_wake_fd) {
+        continue; // drained right after the wait
+      }
+      int flags = 0;
+      if ((event.events & EPOLLIN) != 0) {
+        flags |= CURL_CSELECT_IN;
+      }
+      if ((event.events & EPOLLOUT) != 0) {
+        flags |= CURL_CSELECT_OUT;
+      }
+      if ((event.events & (EPOLLERR | EPOLLHUP)) != 0) {
+        flags |= CURL_CSELECT_ERR;
+      }
+      if (!drive(event.data.fd, flags, finished)) {
+        break;
+      }
+    }
+    m_ready_count = 0;
+    // Transfers just added arm a 0 ms timer; timeouts and retries inside libcurl arm later ones.
+    if (m_timer_armed && Clock::now() >= m_timer_due) {
+      m_timer_armed = false;
+      drive(CURL_SOCKET_TIMEOUT, 0, finished);
+    }
+    read_completions(finished);
+    check_stalls(finished);
+  }
+
+  // Transfers with an idle timeout whose last byte is older than it fail as stalled, the same
+  // outcome as the progress callback aborting them.
+  void check_stalls(std::vector<JobPtr>& finished)
+  {
+    const auto now = Clock::now();
+    if (now < m_next_stall_check) {
+      return;
+    }
+    m_next_stall_check = now + k_stall_check_interval;
+    for (auto it = m_in_flight.begin(); it != m_in_flight.end();) {
+      CurlJob& job = *it->second;
+      if (job.request.idle_timeout_ms <= 0 ||
+          now - job.last_byte <= std::chrono::milliseconds(job.request.idle_timeout_ms)) {
+        ++it;
+        continue;
+      }
+      JobPtr stalled = std::move(it->second);
+      it = m_in_flight.erase(it);
+      stalled->stalled = true;
+      collect_response(*stalled, CURLE_ABORTED_BY_CALLBACK);
+      curl_multi_remove_handle(m_multi, stalled->easy);
+      return_handle(stalled->easy);
+      stalled->easy = nullptr;
+      finished.push_back(std::move(stalled));
+    }
   }
 
   void run()
@@ -145,12 +285,8 @@ private:
         m_seen_generation = generation;
       }
       admit_due(finished);
-      if (m_multi != nullptr && !m_in_flight.empty()) {
-        int running = 0;
-        if (curl_multi_perform(m_multi, &running) != CURLM_OK) {
-          fail_in_flight("curl multi handle failed; transfer state unknown", finished);
-        }
-        read_completions(finished);
+      if (m_multi != nullptr) {
+        drive_transfers(finished);
       }
       for (auto& job : finished) {
         deliver(*job);
@@ -300,18 +436,42 @@ private:
   {
     long timeout_ms = k_max_poll_ms;
     if (!m_timers.empty()) {
-      const auto until = std::chrono::duration_cast<std::chrono::milliseconds>(m_timers.front()->due - Clock::now());
+      const auto until =
+          std::chrono::duration_cast<std::chrono::milliseconds>(m_timers.front()->due - Clock::now());
       // Round up so we never wake a hair early and spin.
       timeout_ms = std::clamp(static_cast<long>(until.count()) + 1, 0L, k_max_poll_ms);
     }
     if (m_multi != nullptr) {
-      curl_multi_poll(m_multi, nullptr, 0, static_cast<int>(timeout_ms), nullptr);
+      const auto now = Clock::now();
+      if (m_timer_armed) {
+        timeout_ms = std::min(timeout_ms, ceil_ms(m_timer_due - now));
+      }
+      if (!m_in_flight.empty()) {
+        timeout_ms = std::min(timeout_ms, ceil_ms(m_next_stall_check - now));
+      }
+      m_ready_count = epoll_wait(m_epoll, m_ready.data(), k_max_events, static_cast<int>(timeout_ms));
+      m_ready_count = std::max(m_ready_count, 0); // EINTR: just go round again
+      // Drained before the loop takes m_incoming, never after: a submission that comes between the
+      // take and a later drain would have its wake-up swallowed and wait for the next timeout.
+      for (int i = 0; i < m_ready_count; ++i) {
+        if (m_ready[static_cast<std::size_t>(i)].data.fd == m_wake_fd) {
+          std::uint64_t count = 0;
+          [[maybe_unused]] const auto got = read(m_wake_fd, &count, sizeof count);
+        }
+      }
       return;
     }
     // Without a multi handle every job fails at once; just wait for submissions.
     std::unique_lock lock(m_mutex);
     m_idle.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                     [this] { return !m_incoming.empty() || m_stopping; });
+  }
+
+  // Rounded up so we never wake a hair early and spin.
+  static long ceil_ms(Clock::duration until)
+  {
+    const auto ms = std::chrono::ceil<std::chrono::milliseconds>(until).count();
+    return std::clamp(static_cast<long>(ms), 0L, k_max_poll_ms);
   }
 
   CURL* take_handle()
@@ -339,7 +499,9 @@ private:
   }
 
   TransportOptions m_options;
-  CURLM* m_multi = nullptr;
+  int m_epoll = -1;
+  int m_wake_fd = -1;
+  CURLM* m_multi = nullptr; // null when the multi handle, the epoll set or the eventfd failed
   std::thread m_thread;
 
   // Shared with submitting threads, guarded by m_mutex.
@@ -357,6 +519,11 @@ private:
   std::vector<JobPtr> m_timers; // a heap ordered by `later`
   std::unordered_map<CURL*, JobPtr> m_in_flight;
   std::vector<CURL*> m_pool;
+  bool m_timer_armed = false;
+  Clock::time_point m_timer_due;
+  Clock::time_point m_next_stall_check;
+  std::array<epoll_event, k_max_events> m_ready{};
+  int m_ready_count = 0;
 };
 
 } // namespace
