@@ -1,11 +1,14 @@
 #include "store/cache_table.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <string_view>
 #include <thread>
+#include <unordered_set>
 
 #include "store/run_id.hpp"
 #include "store/schema.hpp"
@@ -48,9 +51,36 @@ Result<void> write_rows(sqlite::Db& db, sqlite::Stmt& upsert, const std::vector<
   return tx->commit();
 }
 
+std::uint64_t fingerprint(std::string_view key)
+{
+  return std::hash<std::string_view>{}(key);
+}
+
 } // namespace
 
 struct CacheTable::Impl {
+  // Fingerprints of the keys present when the table was opened (sorted) and of every key written
+  // through it since: a key in neither is a miss without a database read. A lookup was one read
+  // transaction (a file lock and ~3 page reads from the WAL) per request, ~20 us at 0 ms latency,
+  // and on a fresh cache every lookup misses. Rows another process commits after open are missed:
+  // an extra call, never a wrong answer.
+  std::mutex filter_mutex;
+  std::vector<std::uint64_t> known;
+  std::unordered_set<std::uint64_t> added;
+
+  bool may_hold(std::string_view key)
+  {
+    const std::uint64_t print = fingerprint(key);
+    std::lock_guard lock(filter_mutex);
+    return std::binary_search(known.begin(), known.end(), print) || added.count(print) > 0;
+  }
+  void note(std::string_view key)
+  {
+    const std::uint64_t print = fingerprint(key);
+    std::lock_guard lock(filter_mutex);
+    added.insert(print);
+  }
+
   std::mutex read_mutex;
   sqlite::Db reader;
   sqlite::Stmt select;
@@ -130,6 +160,21 @@ Result<std::unique_ptr<CacheTable>> CacheTable::open(const std::string& db_path)
     return fail(select.error());
   }
   impl.select = std::move(*select);
+  auto keys = impl.reader.prepare("SELECT key FROM cache");
+  if (!keys) {
+    return fail(keys.error());
+  }
+  for (;;) {
+    auto row = keys->step();
+    if (!row) {
+      return fail(row.error());
+    }
+    if (!*row) {
+      break;
+    }
+    impl.known.push_back(fingerprint(keys->text(0)));
+  }
+  std::sort(impl.known.begin(), impl.known.end());
   auto upsert = impl.writer.prepare(k_upsert);
   if (!upsert) {
     return fail(upsert.error());
@@ -141,6 +186,9 @@ Result<std::unique_ptr<CacheTable>> CacheTable::open(const std::string& db_path)
 
 std::optional<std::string> CacheTable::lookup(const std::string& key)
 {
+  if (!m_impl->may_hold(key)) {
+    return std::nullopt;
+  }
   std::lock_guard lock(m_impl->read_mutex);
   sqlite::Stmt& select = m_impl->select;
   select.bind_text(1, key);
@@ -157,6 +205,7 @@ std::optional<std::string> CacheTable::lookup(const std::string& key)
 
 void CacheTable::put(CacheRow row)
 {
+  m_impl->note(row.key);
   bool wake = false;
   {
     std::lock_guard lock(m_impl->mutex);
@@ -227,6 +276,11 @@ Result<std::int64_t> CacheTable::clear()
   if (auto done = m_impl->writer.exec("DELETE FROM cache"); !done) {
     return fail(done.error());
   }
+  {
+    std::lock_guard filter(m_impl->filter_mutex);
+    m_impl->known.clear();
+    m_impl->added.clear();
+  }
   return m_impl->writer.changes();
 }
 
@@ -260,6 +314,9 @@ Result<void> CacheTable::upsert(const std::vector<CacheRow>& rows)
 {
   if (auto flushed = flush(); !flushed) {
     return fail(flushed.error());
+  }
+  for (const CacheRow& row : rows) {
+    m_impl->note(row.key);
   }
   std::unique_lock lock(m_impl->mutex);
   m_impl->drained.wait(lock, [&] { return m_impl->writing == 0; });

@@ -48,7 +48,8 @@ public:
   CacheTable& operator=(const CacheTable&) = delete;
 
   // nullopt when absent; a database error also reads as absent (a cache must not fail a call)
-  // and is counted in read_errors().
+  // and is counted in read_errors(). Only keys present at open() or written through this object
+  // are looked up in the database: a row another process commits later is a miss.
   std::optional<std::string> lookup(const std::string& key);
   // Queues an insert-or-replace of `row`. Rows are committed in batches of up to 64, at most
   // ~100 ms after the first queued one, and at once on flush(); until then lookup() misses them.

@@ -111,3 +111,35 @@ TEST_CASE("cache stats count entries per provider and model; clear empties the t
   CHECK(*cleared == 3);
   CHECK((*table)->stats()->entries == 0);
 }
+
+TEST_CASE("a table looks up keys present when it was opened or written through it, and skips the database "
+          "for the rest")
+{
+  evalgate::testing::TempDir dir;
+  {
+    auto earlier = CacheTable::open(dir.file("runs.db"));
+    REQUIRE(earlier);
+    REQUIRE((*earlier)->upsert({row("v1:before")}));
+  }
+  auto table = CacheTable::open(dir.file("runs.db"));
+  auto other = CacheTable::open(dir.file("runs.db"));
+  REQUIRE(table);
+  REQUIRE(other);
+  CHECK((*table)->lookup("v1:before").has_value());
+
+  // Committed by another writer after `table` was opened: not in its filter, so a miss (an extra
+  // call for the caller, never a wrong answer); a fresh table sees it.
+  REQUIRE((*other)->upsert({row("v1:later")}));
+  CHECK((*other)->lookup("v1:later").has_value());
+  CHECK_FALSE((*table)->lookup("v1:later").has_value());
+  auto fresh = CacheTable::open(dir.file("runs.db"));
+  REQUIRE(fresh);
+  CHECK((*fresh)->lookup("v1:later").has_value());
+
+  (*table)->put(row("v1:mine"));
+  REQUIRE((*table)->flush());
+  CHECK((*table)->lookup("v1:mine").has_value());
+  REQUIRE((*table)->clear());
+  CHECK_FALSE((*table)->lookup("v1:before").has_value());
+  CHECK((*table)->read_errors() == 0);
+}
