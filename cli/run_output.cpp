@@ -6,6 +6,7 @@
 #include <fstream>
 #include <iostream>
 #include <optional>
+#include <utility>
 
 #include "engine/stored_run.hpp"
 #include "store/store.hpp"
@@ -17,8 +18,7 @@ Result<ReportFormat> parse_format(const std::string& text, const std::string& fl
   if (auto format = report_format_from_name(text)) {
     return *format;
   }
-  return fail(ErrorCategory::usage,
-              flag + " '" + text + "': expected one of: " + report_format_names());
+  return fail(ErrorCategory::usage, flag + " '" + text + "': expected one of: " + report_format_names());
 }
 
 Result<ReportFormat> format_for_path(const std::string& path)
@@ -28,8 +28,9 @@ Result<ReportFormat> format_for_path(const std::string& path)
   }
   const auto dot = path.rfind('.');
   const std::string ext = dot == std::string::npos ? "" : path.substr(dot);
-  return fail(ErrorCategory::usage, "--out " + path + ": unknown report format '" + ext +
-                                      "'; expected a file ending in .json, .xml (JUnit), .md, .html, .csv or .txt");
+  return fail(ErrorCategory::usage,
+              "--out " + path + ": unknown report format '" + ext +
+                  "'; expected a file ending in .json, .xml (JUnit), .md, .html, .csv or .txt");
 }
 
 Result<void> check_out_paths(const std::vector<std::string>& paths)
@@ -42,7 +43,12 @@ Result<void> check_out_paths(const std::vector<std::string>& paths)
   return {};
 }
 
-Result<RunData> load_stored_run(const std::string& db_path, const std::string& run_id_or_latest)
+namespace {
+
+// Opens the store and resolves "latest" or an id prefix, then reads the run with `read`.
+template <typename Read>
+auto read_stored(const std::string& db_path, const std::string& run_id_or_latest, Read read)
+    -> decltype(read(std::declval<Store&>(), std::string()))
 {
   auto store = Store::open(db_path);
   if (!store) {
@@ -52,33 +58,27 @@ Result<RunData> load_stored_run(const std::string& db_path, const std::string& r
   if (!id) {
     return fail(id.error());
   }
-  return (*store)->load_run(*id);
+  return read(**store, *id);
+}
+
+} // namespace
+
+Result<RunData> load_stored_run(const std::string& db_path, const std::string& run_id_or_latest)
+{
+  return read_stored(db_path, run_id_or_latest,
+                     [](Store& store, const std::string& id) { return store.load_run(id); });
 }
 
 Result<DigestedRun> load_digested_run(const std::string& db_path, const std::string& run_id_or_latest)
 {
-  auto store = Store::open(db_path);
-  if (!store) {
-    return fail(store.error());
-  }
-  auto id = (*store)->resolve_run_id(run_id_or_latest);
-  if (!id) {
-    return fail(id.error());
-  }
-  return digest_stored_run(**store, *id);
+  return read_stored(db_path, run_id_or_latest,
+                     [](Store& store, const std::string& id) { return digest_stored_run(store, id); });
 }
 
 Result<RunData> load_stored_header(const std::string& db_path, const std::string& run_id_or_latest)
 {
-  auto store = Store::open(db_path);
-  if (!store) {
-    return fail(store.error());
-  }
-  auto id = (*store)->resolve_run_id(run_id_or_latest);
-  if (!id) {
-    return fail(id.error());
-  }
-  return (*store)->load_run_header(*id);
+  return read_stored(db_path, run_id_or_latest,
+                     [](Store& store, const std::string& id) { return store.load_run_header(id); });
 }
 
 namespace {
@@ -131,10 +131,14 @@ Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFor
       return fail(store.error());
     }
     switch (format) {
-    case ReportFormat::json: return stream_json_report(out, run, **store);
-    case ReportFormat::csv: return stream_csv_report(out, run, **store);
-    case ReportFormat::junit: return stream_junit_report(out, run, **store);
-    default: return stream_markdown_report(out, run, **store);
+    case ReportFormat::json:
+      return stream_json_report(out, run, **store);
+    case ReportFormat::csv:
+      return stream_csv_report(out, run, **store);
+    case ReportFormat::junit:
+      return stream_junit_report(out, run, **store);
+    default:
+      return stream_markdown_report(out, run, **store);
     }
   }
   auto whole = full.get();
@@ -147,7 +151,8 @@ Result<void> write_digested(std::ostream& out, const DigestedRun& run, ReportFor
 
 } // namespace
 
-Result<void> write_run(std::ostream& out, const DigestedRun& run, ReportFormat format, const std::string& db_path)
+Result<void> write_run(std::ostream& out, const DigestedRun& run, ReportFormat format,
+                       const std::string& db_path)
 {
   FullRun full(run, db_path);
   return write_digested(out, run, format, db_path, full);
@@ -190,7 +195,8 @@ Result<void> publish_to_ci(const DigestedRun& run, const std::string& db_path)
   }
   std::ofstream file(summary, std::ios::binary | std::ios::app);
   if (!file) {
-    return fail(ErrorCategory::usage, std::string("GITHUB_STEP_SUMMARY ") + summary + ": cannot open for appending");
+    return fail(ErrorCategory::usage,
+                std::string("GITHUB_STEP_SUMMARY ") + summary + ": cannot open for appending");
   }
   FullRun not_needed(run, db_path); // Markdown streams from the store
   if (auto written = write_digested(file, run, ReportFormat::markdown, db_path, not_needed); !written) {
