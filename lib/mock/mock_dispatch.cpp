@@ -1,6 +1,7 @@
 // What one request gets, in this order: monitoring routes (/health, /stats: no latency, no
-// faults, not counted) → count → latency → route (404 in the path's dialect) → 405 → API key →
-// fault draw → JSON body → answer in the route's wire format.
+// faults, not counted) → count → route (404 in the path's dialect) → 405 → API key →
+// fault draw → JSON body → answer in the route's wire format. The latency is not waited here: the
+// caller sends a counted outcome at the request's arrival + latency (mock_server.cpp).
 // Faults are drawn only for the API routes, after auth, so /stats stays readable under any
 // fault rate and a 401 for a wrong key is never mistaken for an injected one.
 
@@ -56,9 +57,6 @@ mock::Outcome MockServer::Impl::handle(const HttpRequest& request)
   }
 
   stats.record_request(path);
-  if (options.latency_ms > 0 && wait_or_stop(options.latency_ms)) {
-    return Outcome{Action::drop, {}, true};
-  }
   mock::Dialect dialect = mock::Dialect::openai;
   const std::optional<mock::Route> route = mock::match_route(path, dialect);
   if (!route) {

@@ -7,12 +7,16 @@
 // itself from `live` (moving its std::thread to `finished`) before it closes its fd, so stop()
 // never shuts down a recycled descriptor. `finished` threads are joined by the accept thread after
 // each accept and by stop(), so threads do not accumulate over many connections. Every wait a
-// request can make (latency, a held "timeout") is on `stop_cv`, so stop() wakes it at once.
+// request can make (latency, a held "timeout") is on `stop_cv`, so stop() wakes it at once. The
+// latency is waited out by serve_requests after handle() has prepared the answer, until the
+// request's arrival + latency.
 // Internal to lib/mock. May use: core.
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -60,12 +64,15 @@ struct MockServer::Impl {
   bool serve_requests(int fd);
   // Sends a response whose frames are paced by outcome.frame_delay_ms; false when the peer is gone
   // or the server is stopping.
-  bool send_paced(mock::HttpConnection& connection, const mock::Outcome& outcome, bool keep_alive);
+  // Calls head_sent once the head is out (the answer's time in /stats).
+  bool send_paced(mock::HttpConnection& connection, const mock::Outcome& outcome, bool keep_alive,
+                  const std::function<void()>& head_sent);
   void finish(std::uint64_t id, int fd, bool reset);
   void reap();
   void stop();
   // Sleeps up to `ms` unless stop() is called; true when woken by stop().
   bool wait_or_stop(long ms);
+  bool wait_until_or_stop(std::chrono::steady_clock::time_point deadline);
   bool is_stopping();
 
   const MockOptions options;

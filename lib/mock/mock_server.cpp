@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
 #include <system_error>
 
 #include "mock/http_connection.hpp"
@@ -120,14 +121,20 @@ Result<int> open_listener(int port, int& bound_port)
 } // namespace
 
 MockServer::Impl::Impl(MockOptions options_in, mock::AnswerBook answers_in)
-  : options(std::move(options_in)), answers(std::move(answers_in)), faults(options.faults, options.seed)
+  : options(std::move(options_in)), answers(std::move(answers_in)), faults(options.faults, options.seed),
+    stats(options.latency_ms)
 {
 }
 
 bool MockServer::Impl::wait_or_stop(long ms)
 {
+  return wait_until_or_stop(std::chrono::steady_clock::now() + std::chrono::milliseconds(ms));
+}
+
+bool MockServer::Impl::wait_until_or_stop(std::chrono::steady_clock::time_point deadline)
+{
   std::unique_lock lock(mutex);
-  return stop_cv.wait_for(lock, std::chrono::milliseconds(ms), [this] { return stopping; });
+  return stop_cv.wait_until(lock, deadline, [this] { return stopping; });
 }
 
 bool MockServer::Impl::is_stopping()
@@ -208,6 +215,9 @@ bool MockServer::Impl::serve_requests(int fd)
       }
       break;
     }
+    // The latency counts from here, the request's arrival: the answer is prepared meanwhile and
+    // leaves at arrival + latency, so its own work does not add to the delay a client sees.
+    const auto arrival = std::chrono::steady_clock::now();
     mock::Outcome outcome;
     try {
       outcome = handle(request);
@@ -216,6 +226,12 @@ bool MockServer::Impl::serve_requests(int fd)
                               mock::error_response(500, std::string("mock provider error: ") + e.what(),
                                                    "server_error", "internal_error"),
                               true};
+    }
+    // Every counted request waits, whatever its answer (faults, 404s and resets included); the
+    // monitoring routes do not.
+    if (outcome.counted && options.latency_ms > 0 &&
+        wait_until_or_stop(arrival + std::chrono::milliseconds(options.latency_ms))) {
+      break;
     }
     if (outcome.action == Action::drop) {
       break;
@@ -231,18 +247,29 @@ bool MockServer::Impl::serve_requests(int fd)
     if (outcome.counted) {
       stats.record_status(outcome.response.status);
     }
+    const auto answered = [&] {
+      if (outcome.counted) {
+        stats.record_answer(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - arrival).count());
+      }
+    };
     if (outcome.frame_delay_ms > 0) {
-      if (!send_paced(connection, outcome, keep_alive) || !keep_alive) {
+      if (!send_paced(connection, outcome, keep_alive, answered) || !keep_alive) {
         break;
       }
-    } else if (!connection.send_all(mock::serialize_response(outcome.response, keep_alive)) || !keep_alive) {
-      break;
+    } else {
+      const bool sent = connection.send_all(mock::serialize_response(outcome.response, keep_alive));
+      answered();
+      if (!sent || !keep_alive) {
+        break;
+      }
     }
   }
   return false;
 }
 
-bool MockServer::Impl::send_paced(HttpConnection& connection, const mock::Outcome& outcome, bool keep_alive)
+bool MockServer::Impl::send_paced(HttpConnection& connection, const mock::Outcome& outcome, bool keep_alive,
+                                  const std::function<void()>& head_sent)
 {
   // The head (with the whole body's Content-Length) goes at once; each frame after a pause, so a
   // client sees its first token late and the rest trickle in, as from a slow model.
@@ -252,6 +279,7 @@ bool MockServer::Impl::send_paced(HttpConnection& connection, const mock::Outcom
   if (!connection.send_all(std::string_view(wire).substr(0, sent))) {
     return false;
   }
+  head_sent();
   std::vector<std::size_t> ends = outcome.response.frame_ends;
   if (ends.empty() || ends.back() != body.size()) {
     ends.push_back(body.size());

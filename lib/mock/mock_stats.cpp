@@ -1,6 +1,7 @@
 #include "mock/mock_stats.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 #include "core/types.hpp"
 #include "mock/mock_fault.hpp"
@@ -74,6 +75,18 @@ void MockStats::record_fault(MockFault fault)
   bump(m_faults, fault_name(fault));
 }
 
+void MockStats::record_answer(double ms)
+{
+  const double late = std::clamp(ms - m_latency_ms, 0.0, static_cast<double>(k_late_cap_ms));
+  const auto bucket = static_cast<std::size_t>(late * 10);
+  std::lock_guard lock(m_mutex);
+  m_answer_min_ms = m_answers == 0 ? ms : std::min(m_answer_min_ms, ms);
+  m_answer_max_ms = std::max(m_answer_max_ms, ms);
+  ++m_answers;
+  m_answer_sum_ms += ms;
+  ++m_late_tenths[std::min(bucket, m_late_tenths.size() - 1)];
+}
+
 std::string MockStats::json() const
 {
   std::lock_guard lock(m_mutex);
@@ -89,6 +102,25 @@ std::string MockStats::json() const
   }
   if (m_last_status_ms >= 0) {
     out["last_status_ms"] = m_last_status_ms;
+  }
+  if (m_answers > 0) {
+    const double mean = m_answer_sum_ms / static_cast<double>(m_answers);
+    // The smallest lateness at or below which 99% of the answers were (upper edge of its bucket).
+    const auto wanted = static_cast<std::int64_t>(std::ceil(0.99 * static_cast<double>(m_answers)));
+    std::int64_t seen = 0;
+    std::size_t bucket = 0;
+    for (; bucket + 1 < m_late_tenths.size(); ++bucket) {
+      seen += m_late_tenths[bucket];
+      if (seen >= wanted) {
+        break;
+      }
+    }
+    out["answer_ms"] = Json{{"count", m_answers},
+                            {"mean", mean},
+                            {"min", m_answer_min_ms},
+                            {"max", m_answer_max_ms},
+                            {"late_mean", std::max(0.0, mean - m_latency_ms)},
+                            {"late_p99", static_cast<double>(bucket + 1) / 10}};
   }
   return out.dump();
 }

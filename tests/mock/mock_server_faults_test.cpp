@@ -189,6 +189,43 @@ TEST_CASE("stats time the first counted request and the last response, for timin
   CHECK(two["last_status_ms"].get<double>() >= one["last_status_ms"].get<double>());
 }
 
+TEST_CASE("answers leave no earlier than arrival + latency, and stats report how long they took")
+{
+  MockOptions options;
+  options.latency_ms = 40;
+  RunningMock mock(options);
+  TestHttpClient client("127.0.0.1", mock.port());
+  CHECK_FALSE(mock.stats().contains("answer_ms"));
+  for (int i = 0; i < 3; ++i) {
+    const auto start = Clock::now();
+    REQUIRE(post_chat(client));
+    CHECK(Clock::now() - start >= std::chrono::milliseconds(40));
+  }
+  REQUIRE(client.Get("/stats")); // the monitoring routes are not answers
+  const Json answers = mock.stats()["answer_ms"];
+  CHECK(answers["count"] == 3);
+  CHECK(answers["min"].get<double>() >= 40);
+  CHECK(answers["max"].get<double>() >= answers["min"].get<double>());
+  CHECK(answers["mean"].get<double>() >= 40);
+  CHECK(answers["late_mean"].get<double>() == doctest::Approx(answers["mean"].get<double>() - 40));
+  CHECK(answers["late_p99"].get<double>() > 0);
+  CHECK(answers["late_p99"].get<double>() <= 100.1);
+}
+
+TEST_CASE("fault answers wait out the latency too")
+{
+  MockOptions options = with_fault(MockFault::http_503);
+  options.latency_ms = 40;
+  RunningMock mock(options);
+  TestHttpClient client("127.0.0.1", mock.port());
+  const auto start = Clock::now();
+  auto res = post_chat(client);
+  REQUIRE(res);
+  CHECK(res->status == 503);
+  CHECK(Clock::now() - start >= std::chrono::milliseconds(40));
+  CHECK(mock.stats()["answer_ms"]["min"].get<double>() >= 40);
+}
+
 TEST_CASE("fault probabilities are checked when the server is created")
 {
   MockOptions options;
