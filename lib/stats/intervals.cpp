@@ -5,7 +5,9 @@
 #include <cmath>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <random>
+#include <span>
 
 namespace evalgate {
 
@@ -108,6 +110,19 @@ public:
     return m_out[m_at++];
   }
 
+  // The next draws in stream order, as many as are ready up to `wanted` (at least one): the same
+  // values as that many next() calls, for a caller that converts them in a tight loop.
+  std::span<const std::uint64_t> take(std::size_t wanted)
+  {
+    if (m_at == k_n) {
+      refill();
+    }
+    const std::size_t count = std::min(wanted, k_n - m_at);
+    const std::span<const std::uint64_t> out(m_out.data() + m_at, count);
+    m_at += count;
+    return out;
+  }
+
 private:
   static constexpr std::size_t k_n = 312;
   static constexpr std::size_t k_m = 156;
@@ -151,9 +166,124 @@ bool all_equal(const std::vector<double>& values)
   return std::all_of(values.begin(), values.end(), [&](double v) { return v == values.front(); });
 }
 
+// A column whose every partial sum is exact in doubles, as integers: values that are all whole
+// multiples of 2^-scale_bits with n * max|v| * 2^scale_bits < 2^53 (pass/fail 0/1 scores, counts,
+// halves...). Added in any order such a column gives the sum the draw-order double sum gives, bit
+// for bit, so it can be summed in integers with independent accumulators instead of one chain of
+// dependent floating-point adds (the chain's latency was half of the bootstrap's time).
+struct ExactColumn {
+  std::vector<std::int64_t> scaled;
+  double unscale = 1; // 2^-scale_bits
+};
+
+std::optional<ExactColumn> exact_column(const std::vector<double>& values)
+{
+  constexpr int k_max_scale_bits = 20;
+  double largest = 0;
+  for (double v : values) {
+    if (!std::isfinite(v)) {
+      return std::nullopt;
+    }
+    largest = std::max(largest, std::fabs(v));
+  }
+  for (int bits = 0; bits <= k_max_scale_bits; ++bits) {
+    const double scale = std::ldexp(1.0, bits);
+    // Every partial sum is a multiple of 2^-bits below 2^53 * 2^-bits: exactly representable.
+    if (largest * scale * static_cast<double>(values.size()) >= 0x1.0p53) {
+      return std::nullopt;
+    }
+    bool whole = true;
+    for (double v : values) {
+      const double scaled = v * scale; // exact: a power of two
+      if (scaled != std::floor(scaled)) {
+        whole = false;
+        break;
+      }
+    }
+    if (whole) {
+      ExactColumn out;
+      out.scaled.reserve(values.size());
+      for (double v : values) {
+        out.scaled.push_back(static_cast<std::int64_t>(v * scale));
+      }
+      out.unscale = std::ldexp(1.0, -bits);
+      return out;
+    }
+  }
+  return std::nullopt;
+}
+
+// Sum of column[picks[i]] over i, in integers, four accumulators (exact, so any order).
+std::int64_t exact_sum(const std::int64_t* column, const std::uint32_t* picks, std::size_t length)
+{
+  std::int64_t s0 = 0;
+  std::int64_t s1 = 0;
+  std::int64_t s2 = 0;
+  std::int64_t s3 = 0;
+  std::size_t i = 0;
+  for (; i + 4 <= length; i += 4) {
+    s0 += column[picks[i]];
+    s1 += column[picks[i + 1]];
+    s2 += column[picks[i + 2]];
+    s3 += column[picks[i + 3]];
+  }
+  for (; i < length; ++i) {
+    s0 += column[picks[i]];
+  }
+  return (s0 + s1) + (s2 + s3);
+}
+
+// picks[i] = floor(unit * n) for the next picks.size() draws, unit = the draw's top 53 bits * 2^-53,
+// a block of the stream at a time (no per-draw refill check).
+void draw_picks(Mt64Stream& rng, double n, std::vector<std::uint32_t>& picks)
+{
+  std::size_t at = 0;
+  while (at < picks.size()) {
+    const std::span<const std::uint64_t> draws = rng.take(picks.size() - at);
+    std::uint32_t* out = picks.data() + at;
+    for (std::size_t i = 0; i < draws.size(); ++i) {
+      const double unit = static_cast<double>(draws[i] >> 11) * 0x1.0p-53; // [0, 1)
+      out[i] = static_cast<std::uint32_t>(unit * n);
+    }
+    at += draws.size();
+  }
+}
+
+// Sums of G columns over the picks, each in draw order (as a lone column would be summed), in one
+// pass with the sums in registers, so the G chains of dependent adds overlap.
+template <std::size_t G>
+void draw_order_sums(const double* const* columns, const std::uint32_t* picks, std::size_t length, double* out)
+{
+  std::array<double, G> sums{};
+  for (std::size_t i = 0; i < length; ++i) {
+    const std::uint32_t pick = picks[i];
+    for (std::size_t k = 0; k < G; ++k) {
+      sums[k] += columns[k][pick];
+    }
+  }
+  for (std::size_t k = 0; k < G; ++k) {
+    out[k] = sums[k];
+  }
+}
+
+void draw_order_sums(const std::vector<const double*>& columns, const std::uint32_t* picks, std::size_t length,
+                     std::vector<double>& out)
+{
+  for (std::size_t k = 0; k < columns.size(); k += 4) {
+    const double* const* group = columns.data() + k;
+    switch (std::min<std::size_t>(4, columns.size() - k)) {
+    case 1: draw_order_sums<1>(group, picks, length, out.data() + k); break;
+    case 2: draw_order_sums<2>(group, picks, length, out.data() + k); break;
+    case 3: draw_order_sums<3>(group, picks, length, out.data() + k); break;
+    default: draw_order_sums<4>(group, picks, length, out.data() + k); break;
+    }
+  }
+}
+
 // The sorted bootstrap means of every column of `columns` (all non-empty, non-constant, of one
 // length n), from one stream of draws: draw i of resample r picks the same index for every column,
-// and each column's sum adds its picks in draw order, so each result equals bootstrap_means alone.
+// and each column's sum adds its picks in draw order (or, for exact columns, in any order: the
+// same sum), so each result equals bootstrap_means alone.
 std::vector<std::vector<double>>
 shared_bootstrap_means(const std::vector<const std::vector<double>*>& columns, std::uint64_t seed,
                        int resamples)
@@ -164,22 +294,31 @@ shared_bootstrap_means(const std::vector<const std::vector<double>*>& columns, s
   for (auto& m : means) {
     m.reserve(static_cast<std::size_t>(resamples));
   }
+  std::vector<std::optional<ExactColumn>> exact(count);
+  std::vector<std::size_t> inexact;
+  std::vector<const double*> inexact_values;
+  for (std::size_t c = 0; c < count; ++c) {
+    exact[c] = exact_column(*columns[c]);
+    if (!exact[c]) {
+      inexact.push_back(c);
+      inexact_values.push_back(columns[c]->data());
+    }
+  }
   Mt64Stream rng(seed);
   const double n = static_cast<double>(length);
   std::vector<std::uint32_t> picks(length);
-  std::vector<double> sums(count);
+  std::vector<double> sums(inexact.size());
   for (int r = 0; r < resamples; ++r) {
-    for (std::size_t i = 0; i < length; ++i) {
-      const double unit = static_cast<double>(rng.next() >> 11) * 0x1.0p-53; // [0, 1)
-      picks[i] = static_cast<std::uint32_t>(unit * n);
-    }
+    draw_picks(rng, n, picks);
     for (std::size_t c = 0; c < count; ++c) {
-      const double* values = columns[c]->data();
-      double sum = 0;
-      for (std::size_t i = 0; i < length; ++i) {
-        sum += values[picks[i]];
+      if (exact[c]) {
+        const auto sum = static_cast<double>(exact_sum(exact[c]->scaled.data(), picks.data(), length));
+        means[c].push_back(sum * exact[c]->unscale / n);
       }
-      means[c].push_back(sum / n);
+    }
+    draw_order_sums(inexact_values, picks.data(), length, sums);
+    for (std::size_t k = 0; k < inexact.size(); ++k) {
+      means[inexact[k]].push_back(sums[k] / n);
     }
   }
   for (auto& m : means) {
