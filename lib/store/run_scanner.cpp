@@ -28,12 +28,14 @@ constexpr const char* k_trials_sql =
     "t.candidate_id, "
     "t.case_id";
 
-// One trial's scores by the (trial_id, metric) primary key's index, in their stored order.
+// One trial's scores by the (trial_id, metric) primary key's index, in metric order; read_scores
+// puts them in their stored order (position). Sorting a trial's few scores here rather than with
+// ORDER BY spares SQLite a temporary b-tree per trial, a third of a scan's time.
 constexpr const char* k_scores_sql =
-    "SELECT metric, value, pass, cost_usd, error FROM scores WHERE trial_id = ?1 ORDER BY position";
+    "SELECT metric, value, pass, cost_usd, error, position FROM scores WHERE trial_id = ?1";
 constexpr const char* k_full_scores_sql =
-    "SELECT metric, value, pass, cost_usd, error, threshold, reason, details "
-    "FROM scores WHERE trial_id = ?1 ORDER BY position";
+    "SELECT metric, value, pass, cost_usd, error, position, threshold, reason, details "
+    "FROM scores WHERE trial_id = ?1";
 
 Result<void> read_trial(sqlite::Stmt& row, const std::string& run_id, Trial& t)
 {
@@ -59,9 +61,12 @@ Result<void> read_trial(sqlite::Stmt& row, const std::string& run_id, Trial& t)
   return {};
 }
 
-Result<void> read_scores(sqlite::Stmt& stmt, std::int64_t trial_id, bool full, std::vector<Score>& scores)
+// Reads into `scores`, reusing its elements (and their strings' buffers) from the previous trial.
+Result<void> read_scores(sqlite::Stmt& stmt, std::int64_t trial_id, bool full, std::vector<Score>& scores,
+                         std::vector<std::int64_t>& positions)
 {
-  scores.clear();
+  std::size_t count = 0;
+  positions.clear();
   stmt.reset();
   stmt.bind_int(1, trial_id);
   for (;;) {
@@ -70,26 +75,44 @@ Result<void> read_scores(sqlite::Stmt& stmt, std::int64_t trial_id, bool full, s
       return fail(row.error());
     }
     if (!*row) {
-      return {};
+      break;
     }
-    Score s;
+    if (count == scores.size()) {
+      scores.emplace_back();
+    }
+    Score& s = scores[count++];
     s.metric = stmt.text(0);
     s.value = stmt.real(1);
     s.pass = stmt.integer(2) != 0;
     s.cost_usd = stmt.real(3);
     s.error = stmt.text(4);
+    positions.push_back(stmt.integer(5));
     if (full) {
-      s.threshold = stmt.optional_real(5);
-      s.reason = stmt.text(6);
+      s.threshold = stmt.optional_real(6);
+      s.reason = stmt.text(7);
       // As load_run: most scores have no details, and anything but an object reads as none.
-      const std::string details = stmt.text(7);
+      const std::string details = stmt.text(8);
       s.details = details == "{}" ? Json::object() : Json::parse(details, nullptr, false);
       if (!s.details.is_object()) {
         s.details = Json::object();
       }
+    } else {
+      s.threshold.reset();
+      s.reason.clear();
+      if (!s.details.is_object() || !s.details.empty()) {
+        s.details = Json::object();
+      }
     }
-    scores.push_back(std::move(s));
   }
+  scores.resize(count);
+  // Insertion sort by position, stable: a trial has a handful of scores, usually almost in order.
+  for (std::size_t i = 1; i < count; ++i) {
+    for (std::size_t j = i; j > 0 && positions[j - 1] > positions[j]; --j) {
+      std::swap(positions[j - 1], positions[j]);
+      std::swap(scores[j - 1], scores[j]);
+    }
+  }
+  return {};
 }
 
 Result<void> scan(sqlite::Db& db, const std::string& run_id, const Store::TrialVisitor& visit, bool full)
@@ -107,6 +130,7 @@ Result<void> scan(sqlite::Db& db, const std::string& run_id, const Store::TrialV
   }
   trials->bind_text(1, run_id).bind_int(2, full ? 1 : 0);
   ScoredTrial scored;
+  std::vector<std::int64_t> positions;
   for (;;) {
     auto row = trials->step();
     if (!row) {
@@ -118,7 +142,7 @@ Result<void> scan(sqlite::Db& db, const std::string& run_id, const Store::TrialV
     if (auto read = read_trial(*trials, run_id, scored.trial); !read) {
       return read;
     }
-    if (auto read = read_scores(*scores, trials->integer(0), full, scored.scores); !read) {
+    if (auto read = read_scores(*scores, trials->integer(0), full, scored.scores, positions); !read) {
       return read;
     }
     if (auto visited = visit(scored); !visited) {

@@ -33,6 +33,9 @@ std::string write_run(Store& store, const std::string& db_path)
   trials[3].trial.error = "request timed out after 2000 ms";
   trials[3].scores.clear();
   trials[5].scores[1].error = "embedding call failed: HTTP 500";
+  trials[6].scores[0].details = Json::object();
+  trials[6].scores[1].threshold.reset();
+  trials[6].scores[1].reason.clear();
   auto writer = TrialWriter::start(db_path, info.id);
   REQUIRE(writer);
   for (std::size_t i = trials.size(); i-- > 0;) {
@@ -93,6 +96,40 @@ TEST_CASE("a trial scan visits load_run's trials in its order without outputs, r
   // load_run itself still reads everything.
   CHECK_FALSE(whole->trials[0].trial.output.empty());
   CHECK(whole->trials[0].scores[0].details.contains("judge"));
+}
+
+TEST_CASE("a full trial scan gives each trial its own scores in stored order, nothing left from the one before")
+{
+  // The scan reuses one trial's score slots for the next: a threshold, reason or details of one
+  // trial must not show up in the next one's scores, and the order is position, not metric.
+  TempDir dir;
+  const std::string db_path = dir.file("evalgate.db");
+  auto store = Store::open(db_path);
+  REQUIRE(store);
+  const std::string id = write_run(**store, db_path);
+  auto whole = (*store)->load_run(id);
+  REQUIRE(whole);
+  std::size_t i = 0;
+  auto scanned = (*store)->scan_trials(
+    id,
+    [&](const ScoredTrial& got) -> Result<void> {
+      REQUIRE(i < whole->trials.size());
+      const ScoredTrial& want = whole->trials[i++];
+      CHECK(got.trial.output == want.trial.output);
+      REQUIRE(got.scores.size() == want.scores.size());
+      for (std::size_t s = 0; s < got.scores.size(); ++s) {
+        CHECK(got.scores[s].metric == want.scores[s].metric);
+        CHECK(got.scores[s].threshold == want.scores[s].threshold);
+        CHECK(got.scores[s].reason == want.scores[s].reason);
+        CHECK(got.scores[s].details == want.scores[s].details);
+        CHECK(got.scores[s].error == want.scores[s].error);
+      }
+      return {};
+    },
+    Store::TrialFields::everything);
+  REQUIRE_MESSAGE(scanned, (scanned ? "" : scanned.error().str()));
+  CHECK(i == 12);
+  CHECK(whole->trials[0].scores[0].metric == "contains"); // position 0, though it sorts after the other
 }
 
 TEST_CASE("a trial scan stops at the visitor's first error and returns it")
