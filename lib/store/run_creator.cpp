@@ -167,6 +167,14 @@ Result<void> Store::create_run(RunInfo& info, const std::vector<Case>& cases)
   }
   sqlite::Db& db = m_impl->db;
   const std::string what = "cannot create a run in " + m_path;
+  // A run's case rows and their index can outgrow SQLite's default 2 MB page cache: pages then
+  // spill to the WAL mid-transaction and are read back. A larger cache for this one transaction
+  // (memory only for the pages it touches), back to the default afterwards, which frees the rest.
+  (void)db.exec("PRAGMA cache_size = -32768");
+  struct DefaultCache {
+    sqlite::Db& db;
+    ~DefaultCache() { (void)db.exec("PRAGMA cache_size = -2000"); }
+  } default_cache{db};
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) {
     return fail(in_context(tx.error(), what));
