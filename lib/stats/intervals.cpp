@@ -8,6 +8,8 @@
 #include <optional>
 #include <random>
 #include <span>
+#include <system_error>
+#include <thread>
 
 namespace evalgate {
 
@@ -110,6 +112,24 @@ public:
     return m_out[m_at++];
   }
 
+  // Steps over the next `count` draws as `count` next() calls would, without producing them.
+  void discard(std::uint64_t count)
+  {
+    while (count > 0) {
+      if (m_at == k_n) {
+        if (count >= k_n) {
+          twist(); // a whole block consumed: its outputs are never looked at
+          count -= k_n;
+          continue;
+        }
+        refill();
+      }
+      const std::uint64_t step = std::min<std::uint64_t>(count, k_n - m_at);
+      m_at += static_cast<std::size_t>(step);
+      count -= step;
+    }
+  }
+
   // The next draws in stream order, as many as are ready up to `wanted` (at least one): the same
   // values as that many next() calls, for a caller that converts them in a tight loop.
   std::span<const std::uint64_t> take(std::size_t wanted)
@@ -138,13 +158,7 @@ private:
 
   void refill()
   {
-    for (std::size_t k = 0; k < k_n - k_m; ++k) {
-      m_state[k] = mix(m_state[k], m_state[k + 1], m_state[k + k_m]);
-    }
-    for (std::size_t k = k_n - k_m; k < k_n - 1; ++k) {
-      m_state[k] = mix(m_state[k], m_state[k + 1], m_state[k - (k_n - k_m)]);
-    }
-    m_state[k_n - 1] = mix(m_state[k_n - 1], m_state[0], m_state[k_m - 1]);
+    twist();
     for (std::size_t k = 0; k < k_n; ++k) {
       std::uint64_t z = m_state[k];
       z ^= (z >> 29) & 0x5555555555555555ULL;
@@ -154,6 +168,17 @@ private:
       m_out[k] = z;
     }
     m_at = 0;
+  }
+
+  void twist()
+  {
+    for (std::size_t k = 0; k < k_n - k_m; ++k) {
+      m_state[k] = mix(m_state[k], m_state[k + 1], m_state[k + k_m]);
+    }
+    for (std::size_t k = k_n - k_m; k < k_n - 1; ++k) {
+      m_state[k] = mix(m_state[k], m_state[k + 1], m_state[k - (k_n - k_m)]);
+    }
+    m_state[k_n - 1] = mix(m_state[k_n - 1], m_state[0], m_state[k_m - 1]);
   }
 
   std::array<std::uint64_t, k_n> m_state{};
@@ -280,46 +305,82 @@ void draw_order_sums(const std::vector<const double*>& columns, const std::uint3
   }
 }
 
+// The columns of one shared bootstrap, prepared once: which are summed in integers, which in
+// draw order.
+struct SharedColumns {
+  std::size_t length = 0;
+  std::vector<std::optional<ExactColumn>> exact;
+  std::vector<std::size_t> inexact;
+  std::vector<const double*> inexact_values;
+};
+
+// Resamples [first, last) of the stream `rng` is positioned at, into means[c][r].
+void resample_range(const SharedColumns& shared, Mt64Stream& rng, int first, int last,
+                    std::vector<std::vector<double>>& means)
+{
+  const double n = static_cast<double>(shared.length);
+  std::vector<std::uint32_t> picks(shared.length);
+  std::vector<double> sums(shared.inexact.size());
+  for (int r = first; r < last; ++r) {
+    const auto at = static_cast<std::size_t>(r);
+    draw_picks(rng, n, picks);
+    for (std::size_t c = 0; c < shared.exact.size(); ++c) {
+      if (shared.exact[c]) {
+        const ExactColumn& column = *shared.exact[c];
+        const auto sum = static_cast<double>(exact_sum(column.scaled.data(), picks.data(), shared.length));
+        means[c][at] = sum * column.unscale / n;
+      }
+    }
+    draw_order_sums(shared.inexact_values, picks.data(), shared.length, sums);
+    for (std::size_t k = 0; k < shared.inexact.size(); ++k) {
+      means[shared.inexact[k]][at] = sums[k] / n;
+    }
+  }
+}
+
+// Below this many draws one thread is quicker than starting a second.
+constexpr std::uint64_t k_parallel_draws = 4'000'000;
+
 // The sorted bootstrap means of every column of `columns` (all non-empty, non-constant, of one
 // length n), from one stream of draws: draw i of resample r picks the same index for every column,
 // and each column's sum adds its picks in draw order (or, for exact columns, in any order: the
-// same sum), so each result equals bootstrap_means alone.
+// same sum), so each result equals bootstrap_means alone. A large bootstrap runs its second half of
+// resamples on a second thread, whose generator first steps over the first half's draws (state
+// updates only, no output): the same draws for every resample, so the same numbers.
 std::vector<std::vector<double>>
 shared_bootstrap_means(const std::vector<const std::vector<double>*>& columns, std::uint64_t seed,
                        int resamples)
 {
   const std::size_t count = columns.size();
-  const std::size_t length = columns.front()->size();
-  std::vector<std::vector<double>> means(count);
-  for (auto& m : means) {
-    m.reserve(static_cast<std::size_t>(resamples));
-  }
-  std::vector<std::optional<ExactColumn>> exact(count);
-  std::vector<std::size_t> inexact;
-  std::vector<const double*> inexact_values;
+  SharedColumns shared;
+  shared.length = columns.front()->size();
+  shared.exact.resize(count);
   for (std::size_t c = 0; c < count; ++c) {
-    exact[c] = exact_column(*columns[c]);
-    if (!exact[c]) {
-      inexact.push_back(c);
-      inexact_values.push_back(columns[c]->data());
+    shared.exact[c] = exact_column(*columns[c]);
+    if (!shared.exact[c]) {
+      shared.inexact.push_back(c);
+      shared.inexact_values.push_back(columns[c]->data());
+    }
+  }
+  std::vector<std::vector<double>> means(count, std::vector<double>(static_cast<std::size_t>(resamples)));
+  const int half = resamples / 2;
+  bool split = static_cast<std::uint64_t>(resamples) * shared.length >= k_parallel_draws && half > 0;
+  std::thread second;
+  if (split) {
+    try {
+      second = std::thread([&] {
+        Mt64Stream rng(seed);
+        rng.discard(static_cast<std::uint64_t>(half) * shared.length);
+        resample_range(shared, rng, half, resamples, means);
+      });
+    } catch (const std::system_error&) {
+      split = false; // no thread to be had: all on this one
     }
   }
   Mt64Stream rng(seed);
-  const double n = static_cast<double>(length);
-  std::vector<std::uint32_t> picks(length);
-  std::vector<double> sums(inexact.size());
-  for (int r = 0; r < resamples; ++r) {
-    draw_picks(rng, n, picks);
-    for (std::size_t c = 0; c < count; ++c) {
-      if (exact[c]) {
-        const auto sum = static_cast<double>(exact_sum(exact[c]->scaled.data(), picks.data(), length));
-        means[c].push_back(sum * exact[c]->unscale / n);
-      }
-    }
-    draw_order_sums(inexact_values, picks.data(), length, sums);
-    for (std::size_t k = 0; k < inexact.size(); ++k) {
-      means[inexact[k]].push_back(sums[k] / n);
-    }
+  resample_range(shared, rng, 0, split ? half : resamples, means);
+  if (second.joinable()) {
+    second.join();
   }
   for (auto& m : means) {
     std::sort(m.begin(), m.end());

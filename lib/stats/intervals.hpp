@@ -1,7 +1,9 @@
 #pragma once
 // stats/intervals: the statistical primitives behind summaries, compare and the gate. Pure,
 // deterministic functions: every resampling takes an explicit seed, so a run's stored seed
-// reproduces its intervals exactly. Definitions are in docs/gate.md. May use: core.
+// reproduces its intervals exactly. Definitions are in docs/gate.md. Thread-safe; a large bootstrap
+// (millions of draws) runs half of its resamples on a second thread it starts and joins, with the
+// same results. May use: core.
 
 #include <cstdint>
 #include <vector>
