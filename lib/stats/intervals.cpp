@@ -314,13 +314,21 @@ struct SharedColumns {
   std::vector<const double*> inexact_values;
 };
 
-// Resamples [first, last) of the stream `rng` is positioned at, into means[c][r].
-void resample_range(const SharedColumns& shared, Mt64Stream& rng, int first, int last,
+// Working memory of one thread of a shared bootstrap, allocated before the thread starts (so a
+// failed allocation throws in the caller, not in the thread).
+struct ResampleBuffers {
+  explicit ResampleBuffers(const SharedColumns& shared) : picks(shared.length), sums(shared.inexact.size()) {}
+  std::vector<std::uint32_t> picks;
+  std::vector<double> sums;
+};
+
+// Resamples [first, last) of the stream `rng` is positioned at, into means[c][r]. Does not allocate.
+void resample_range(const SharedColumns& shared, Mt64Stream& rng, int first, int last, ResampleBuffers& buffers,
                     std::vector<std::vector<double>>& means)
 {
   const double n = static_cast<double>(shared.length);
-  std::vector<std::uint32_t> picks(shared.length);
-  std::vector<double> sums(shared.inexact.size());
+  std::vector<std::uint32_t>& picks = buffers.picks;
+  std::vector<double>& sums = buffers.sums;
   for (int r = first; r < last; ++r) {
     const auto at = static_cast<std::size_t>(r);
     draw_picks(rng, n, picks);
@@ -366,19 +374,22 @@ shared_bootstrap_means(const std::vector<const std::vector<double>*>& columns, s
   const int half = resamples / 2;
   bool split = static_cast<std::uint64_t>(resamples) * shared.length >= k_parallel_draws && half > 0;
   std::thread second;
+  ResampleBuffers first_buffers(shared);
+  std::optional<ResampleBuffers> second_buffers;
   if (split) {
+    second_buffers.emplace(shared);
     try {
       second = std::thread([&] {
         Mt64Stream rng(seed);
         rng.discard(static_cast<std::uint64_t>(half) * shared.length);
-        resample_range(shared, rng, half, resamples, means);
+        resample_range(shared, rng, half, resamples, *second_buffers, means);
       });
     } catch (const std::system_error&) {
       split = false; // no thread to be had: all on this one
     }
   }
   Mt64Stream rng(seed);
-  resample_range(shared, rng, 0, split ? half : resamples, means);
+  resample_range(shared, rng, 0, split ? half : resamples, first_buffers, means);
   if (second.joinable()) {
     second.join();
   }
