@@ -23,9 +23,12 @@ stop_mock() {
 }
 trap 'stop_mock; rm -rf "$work"' EXIT
 
-# run_one CASES CONCURRENCY LATENCY_MS -> prints "trials wall_s cpu_s phase_s": phase_s is the request
-# phase timed by the mock itself (its /stats: first request received -> last response sent), so
-# start-up, loading, the store read, gate and report are not in it.
+# run_one CASES CONCURRENCY LATENCY_MS -> prints "trials wall_s cpu_s phase_s late_mean_ms late_p99_ms
+# stored_latency_ms": phase_s is the request phase timed by the mock itself (its /stats: first request
+# received -> last response sent), so start-up, loading, the store read, gate and report are not in
+# it; late_*: how far past its latency the mock's own answers left (its /stats answer_ms);
+# stored_latency_ms: the mean latency_ms evalgate stored for the answered trials (its own view of a
+# round trip, so the difference to latency + late_mean is on evalgate's side).
 run_one() {
   local n=$1 concurrency=$2 latency=$3 dir="$work/run-$1-$2-$3"
   bash "$here/gen_suite.sh" "$dir" "$n" "$concurrency"
@@ -54,14 +57,19 @@ run_one() {
   local first last
   first=$(sed -n 's/.*"first_request_ms":\([0-9.e+-]*\).*/\1/p' "$dir/stats.json")
   last=$(sed -n 's/.*"last_status_ms":\([0-9.e+-]*\).*/\1/p' "$dir/stats.json")
-  echo "$trials $wall $(echo "$user + $sys" | bc -l) $(echo "(${last:-0} - ${first:-0}) / 1000" | bc -l)"
+  local late_mean late_p99 stored
+  late_mean=$(sed -n 's/.*"late_mean":\([0-9.e+-]*\).*/\1/p' "$dir/stats.json")
+  late_p99=$(sed -n 's/.*"late_p99":\([0-9.e+-]*\).*/\1/p' "$dir/stats.json")
+  stored=$(sqlite3 "$dir/bench.db" "select avg(latency_ms) from trials where failure = 'none'" 2>/dev/null || echo 0)
+  echo "$trials $wall $(echo "$user + $sys" | bc -l) $(echo "(${last:-0} - ${first:-0}) / 1000" | bc -l)" \
+    "${late_mean:-0} ${late_p99:-0} ${stored:-0}"
 }
 
 echo "provider throughput: $(basename "$evalgate"), $(nproc) cores"
 for concurrency in 64 256; do
   cases=$cases_50
   if [ "$concurrency" -eq 256 ]; then cases=$cases_256; fi
-  read -r trials wall cpu phase < <(run_one "$cases" "$concurrency" 50)
+  read -r trials wall cpu phase late_mean late_p99 stored < <(run_one "$cases" "$concurrency" 50)
   rate=$(echo "$trials / $wall" | bc -l)
   limit=$(echo "$concurrency / 0.050" | bc -l)
   printf "50 ms, concurrency %d: %d requests (%d cases x 2 candidates) in %.2f s (whole run: start-up, gate and report included) = %.0f req/s; limit %.0f req/s (%.0f%%); %.2f s CPU = %.0f us per request\n" \
@@ -70,7 +78,10 @@ for concurrency in 64 256; do
   # The request phase alone, as the mock saw it: first request in -> last response out.
   printf "  request phase %.2f s (timed by the mock: first request -> last response) = %.0f req/s (%.0f%% of the limit)\n" \
     "$phase" "$(echo "$trials / $phase" | bc -l)" "$(echo "100 * $trials / $phase / $limit" | bc -l)"
+  # Where a round trip's time beyond the 50 ms goes: the mock's own lateness vs what evalgate stored.
+  printf "  mock answers %.2f ms late on average (p99 %.1f ms); evalgate stored %.2f ms per request\n" \
+    "$late_mean" "$late_p99" "$stored"
 done
-read -r trials wall cpu phase < <(run_one "$cases_0" 64 0)
+read -r trials wall cpu phase _ < <(run_one "$cases_0" 64 0)
 printf "0 ms, concurrency 64: %d requests in %.2f s wall, %.2f s CPU = %.0f us CPU per request\n" \
   "$trials" "$wall" "$cpu" "$(echo "1000000 * $cpu / $trials" | bc -l)"
