@@ -277,7 +277,8 @@ void draw_picks(Mt64Stream& rng, double n, std::vector<std::uint32_t>& picks)
 // Sums of G columns over the picks, each in draw order (as a lone column would be summed), in one
 // pass with the sums in registers, so the G chains of dependent adds overlap.
 template <std::size_t G>
-void draw_order_sums(const double* const* columns, const std::uint32_t* picks, std::size_t length, double* out)
+void draw_order_sums(const double* const* columns, const std::uint32_t* picks, std::size_t length,
+                     double* out)
 {
   std::array<double, G> sums{};
   for (std::size_t i = 0; i < length; ++i) {
@@ -291,16 +292,24 @@ void draw_order_sums(const double* const* columns, const std::uint32_t* picks, s
   }
 }
 
-void draw_order_sums(const std::vector<const double*>& columns, const std::uint32_t* picks, std::size_t length,
-                     std::vector<double>& out)
+void draw_order_sums(const std::vector<const double*>& columns, const std::uint32_t* picks,
+                     std::size_t length, std::vector<double>& out)
 {
   for (std::size_t k = 0; k < columns.size(); k += 4) {
     const double* const* group = columns.data() + k;
     switch (std::min<std::size_t>(4, columns.size() - k)) {
-    case 1: draw_order_sums<1>(group, picks, length, out.data() + k); break;
-    case 2: draw_order_sums<2>(group, picks, length, out.data() + k); break;
-    case 3: draw_order_sums<3>(group, picks, length, out.data() + k); break;
-    default: draw_order_sums<4>(group, picks, length, out.data() + k); break;
+    case 1:
+      draw_order_sums<1>(group, picks, length, out.data() + k);
+      break;
+    case 2:
+      draw_order_sums<2>(group, picks, length, out.data() + k);
+      break;
+    case 3:
+      draw_order_sums<3>(group, picks, length, out.data() + k);
+      break;
+    default:
+      draw_order_sums<4>(group, picks, length, out.data() + k);
+      break;
     }
   }
 }
@@ -323,8 +332,8 @@ struct ResampleBuffers {
 };
 
 // Resamples [first, last) of the stream `rng` is positioned at, into means[c][r]. Does not allocate.
-void resample_range(const SharedColumns& shared, Mt64Stream& rng, int first, int last, ResampleBuffers& buffers,
-                    std::vector<std::vector<double>>& means)
+void resample_range(const SharedColumns& shared, Mt64Stream& rng, int first, int last,
+                    ResampleBuffers& buffers, std::vector<std::vector<double>>& means)
 {
   const double n = static_cast<double>(shared.length);
   std::vector<std::uint32_t>& picks = buffers.picks;
