@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <string>
 #include <utility>
 
 #include "store/run_id.hpp"
@@ -169,12 +170,20 @@ Result<void> Store::create_run(RunInfo& info, const std::vector<Case>& cases)
   const std::string what = "cannot create a run in " + m_path;
   // A run's case rows and their index can outgrow SQLite's default 2 MB page cache: pages then
   // spill to the WAL mid-transaction and are read back. A larger cache for this one transaction
-  // (memory only for the pages it touches), back to the default afterwards, which frees the rest.
+  // (memory only for the pages it touches), back to the connection's own size afterwards, which
+  // frees the rest.
+  std::string previous_cache = "-2000";
+  if (auto size = db.prepare("PRAGMA cache_size"); size) {
+    if (auto row = size->step(); row && *row) {
+      previous_cache = std::to_string(size->integer(0));
+    }
+  }
   (void)db.exec("PRAGMA cache_size = -32768");
-  struct DefaultCache {
+  struct RestoreCache {
     sqlite::Db& db;
-    ~DefaultCache() { (void)db.exec("PRAGMA cache_size = -2000"); }
-  } default_cache{db};
+    const std::string& size;
+    ~RestoreCache() { (void)db.exec("PRAGMA cache_size = " + size); }
+  } restore_cache{db, previous_cache};
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) {
     return fail(in_context(tx.error(), what));
