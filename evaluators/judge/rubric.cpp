@@ -5,6 +5,8 @@
 #include "evaluators/judge/judge_base.hpp"
 
 #include <algorithm>
+#include <future>
+#include <memory>
 
 namespace evalgate {
 
@@ -18,20 +20,43 @@ public:
 
   Score evaluate(const EvalInput& input) const override
   {
-    JudgeCall call(m_setup);
+    std::promise<Score> scored;
+    auto score = scored.get_future();
+    evaluate_async(input, [&scored](Score s) { scored.set_value(std::move(s)); });
+    return score.get();
+  }
+
+  // One judge call: asked here, graded where the answer lands, no thread waiting in between.
+  void evaluate_async(const EvalInput& input, ScoreDone done) const override
+  {
+    auto call = std::make_shared<JudgeCall>(m_setup);
     auto inputs = m_setup.inputs(input, false, false, false);
     if (!inputs) {
-      return call.errored(inputs.error().message);
+      done(call->errored(inputs.error().message));
+      return;
     }
     auto rubric = m_rubric.render(input.test_case.vars);
     if (!rubric) {
-      return call.errored(rubric.error().message);
+      done(call->errored(rubric.error().message));
+      return;
     }
     Json values = data_values(*inputs);
-    values["rubric"] = *rubric;
-    auto verdict = call.ask("verdict", values, [](const Json& v) -> std::string {
-      return bool_field(v, "pass") || number_field(v, "score") ? "" : "no 'pass' or 'score'";
-    });
+    values["rubric"] = std::move(*rubric);
+    call->ask_async("verdict", values, check_verdict,
+                    [call, done = std::move(done)](Result<Json> verdict) { done(grade(*call, verdict)); });
+  }
+
+  bool evaluates_async() const override { return true; }
+  bool calls_model() const override { return true; }
+
+private:
+  static std::string check_verdict(const Json& v)
+  {
+    return bool_field(v, "pass") || number_field(v, "score") ? "" : "no 'pass' or 'score'";
+  }
+
+  static Score grade(JudgeCall& call, const Result<Json>& verdict)
+  {
     if (!verdict) {
       return call.errored(verdict.error().message);
     }
@@ -41,9 +66,6 @@ public:
     return call.graded(value, reason_field(*verdict), pass.value_or(true));
   }
 
-  bool calls_model() const override { return true; }
-
-private:
   JudgeSetup m_setup;
   TemplatedText m_rubric;
 };
