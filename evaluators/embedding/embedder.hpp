@@ -1,6 +1,7 @@
 #pragma once
 // evaluators/embedding/embedder: where embedding evaluators get vectors. A TextEmbedder turns texts
-// into vectors, blocking the calling scoring thread; it is thread-safe and shared by every
+// into vectors, blocking the calling thread (embed) or answering a callback (embed_async, which the
+// batcher implements without blocking anyone); it is thread-safe and shared by every
 // evaluator of a run that names the same provider. Two kinds exist: the offline built-in embedder
 // (pure CPU) and an EmbeddingBatcher in front of a judge's ModelClient::embed (batcher.hpp).
 // resolve_embedder() reads an evaluator's `provider` key and returns the right one.
