@@ -346,6 +346,29 @@ void JudgeCall::send(const std::shared_ptr<Asking>& asking)
   });
 }
 
+Score SingleCallJudge::evaluate(const EvalInput& input) const
+{
+  std::promise<Score> scored;
+  auto score = scored.get_future();
+  evaluate_async(input, [&scored](Score s) { scored.set_value(std::move(s)); });
+  return score.get();
+}
+
+void SingleCallJudge::evaluate_async(const EvalInput& input, ScoreDone done) const
+{
+  auto call = std::make_shared<JudgeCall>(m_setup);
+  auto asked = question(input, *call);
+  if (auto* decided = std::get_if<Score>(&asked)) {
+    done(std::move(*decided));
+    return;
+  }
+  call->ask_async(
+      "verdict", std::get<Json>(asked), [this](const Json& verdict) { return check(verdict); },
+      [this, call, done = std::move(done)](Result<Json> verdict) {
+        done(verdict ? grade(*call, *verdict) : call->errored(verdict.error().message));
+      });
+}
+
 Score JudgeCall::finish(Score score)
 {
   score.cost_usd = m_cost;

@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/result.hpp"
@@ -113,6 +114,28 @@ private:
   int m_calls = 0;
   std::string m_provider_id;
   Json m_details = Json::object();
+};
+
+// A judge that asks one step ("verdict", re-asked once when unreadable) and grades the answer.
+// evaluate_async() asks without holding a thread and grades where the answer lands; evaluate()
+// waits for it. Implementations say what to ask, what a usable verdict is, and how it scores.
+class SingleCallJudge : public Evaluator {
+public:
+  Score evaluate(const EvalInput& input) const final;
+  void evaluate_async(const EvalInput& input, ScoreDone done) const final;
+  bool calls_model() const final { return true; }
+  bool evaluates_async() const final { return true; }
+
+protected:
+  explicit SingleCallJudge(JudgeSetup setup) : m_setup(std::move(setup)) {}
+  // The step's placeholder values; or the score itself, finished by `call`, when the judge need not
+  // be asked (an input that cannot be rendered, a case decided without it).
+  virtual std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const = 0;
+  // Empty when `verdict` is usable, else why not (VerdictCheck).
+  virtual std::string check(const Json& verdict) const = 0;
+  virtual Score grade(JudgeCall& call, const Json& verdict) const = 0;
+
+  JudgeSetup m_setup;
 };
 
 // The helpers steps share for their placeholder values.

@@ -5,68 +5,47 @@
 #include "evaluators/judge/judge_base.hpp"
 
 #include <algorithm>
-#include <future>
-#include <memory>
 
 namespace evalgate {
 
 namespace {
 
-class RubricJudge final : public Evaluator {
+class RubricJudge final : public SingleCallJudge {
 public:
-  RubricJudge(JudgeSetup setup, TemplatedText rubric) : m_setup(std::move(setup)), m_rubric(std::move(rubric))
+  RubricJudge(JudgeSetup setup, TemplatedText rubric)
+      : SingleCallJudge(std::move(setup)), m_rubric(std::move(rubric))
   {
   }
 
-  Score evaluate(const EvalInput& input) const override
+private:
+  std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const override
   {
-    std::promise<Score> scored;
-    auto score = scored.get_future();
-    evaluate_async(input, [&scored](Score s) { scored.set_value(std::move(s)); });
-    return score.get();
-  }
-
-  // One judge call: asked here, graded where the answer lands, no thread waiting in between.
-  void evaluate_async(const EvalInput& input, ScoreDone done) const override
-  {
-    auto call = std::make_shared<JudgeCall>(m_setup);
     auto inputs = m_setup.inputs(input, false, false, false);
     if (!inputs) {
-      done(call->errored(inputs.error().message));
-      return;
+      return call.errored(inputs.error().message);
     }
     auto rubric = m_rubric.render(input.test_case.vars);
     if (!rubric) {
-      done(call->errored(rubric.error().message));
-      return;
+      return call.errored(rubric.error().message);
     }
     Json values = data_values(*inputs);
     values["rubric"] = std::move(*rubric);
-    call->ask_async("verdict", values, check_verdict,
-                    [call, done = std::move(done)](Result<Json> verdict) { done(grade(*call, verdict)); });
+    return values;
   }
 
-  bool evaluates_async() const override { return true; }
-  bool calls_model() const override { return true; }
-
-private:
-  static std::string check_verdict(const Json& v)
+  std::string check(const Json& v) const override
   {
     return bool_field(v, "pass") || number_field(v, "score") ? "" : "no 'pass' or 'score'";
   }
 
-  static Score grade(JudgeCall& call, const Result<Json>& verdict)
+  Score grade(JudgeCall& call, const Json& verdict) const override
   {
-    if (!verdict) {
-      return call.errored(verdict.error().message);
-    }
-    auto pass = bool_field(*verdict, "pass");
-    auto score = number_field(*verdict, "score");
+    auto pass = bool_field(verdict, "pass");
+    auto score = number_field(verdict, "score");
     double value = score ? std::clamp(*score, 0.0, 1.0) : (*pass ? 1.0 : 0.0);
-    return call.graded(value, reason_field(*verdict), pass.value_or(true));
+    return call.graded(value, reason_field(verdict), pass.value_or(true));
   }
 
-  JudgeSetup m_setup;
   TemplatedText m_rubric;
 };
 

@@ -88,6 +88,32 @@ TEST_CASE("rubric scored without a blocked thread gives the same scores and erro
         "judge verdict unparseable: still no verdict");
 }
 
+TEST_CASE("every single-call judge asks without a blocked thread and scores the same either way")
+{
+  FakeJudgeClient client({reply_of(
+      R"({"reason": "ok", "pass": true, "score": 1, "choice": "C", "grade": "Y", "compliant": true, "rating": 2})")});
+  const Json vars = {{"question", "What is the refund window?"},
+                     {"expected", "30 days"},
+                     {"context", Json::array({"Refunds are accepted within 30 days."})}};
+  for (const Json& config : {Json{{"type", "rubric"}, {"rubric", "Answers politely"}},
+                             Json{{"type", "closed-qa"}, {"criteria", "States the window"}},
+                             Json{{"type", "factuality"}}, Json{{"type", "policy"}, {"policy", "Be kind"}},
+                             Json{{"type", "toxicity"}}, Json{{"type", "context-relevance"}}}) {
+    CAPTURE(config.dump());
+    auto built = make_evaluator(evalgate::testing::judge_spec(config), client.context());
+    REQUIRE(built);
+    CHECK((*built)->evaluates_async());
+    Case test_case = evalgate::testing::judge_case(vars);
+    Trial trial;
+    trial.output = "Within 30 days.";
+    const EvalInput input{test_case, trial};
+    Score async = score_async(**built, input);
+    CHECK(async.error.empty());
+    CHECK(async.pass);
+    check_same(async, (*built)->evaluate(input));
+  }
+}
+
 TEST_CASE("rubric's judge call failure is the same errored score either way")
 {
   CallResult failed = reply_of("");
