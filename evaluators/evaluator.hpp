@@ -35,6 +35,8 @@ struct EvalInput {
   const Trial& trial; // trial.ok() is true: errored trials are not scored
 };
 
+using ScoreDone = std::function<void(Score)>;
+
 class Evaluator {
 public:
   virtual ~Evaluator() = default;
@@ -43,6 +45,16 @@ public:
   // True when evaluate() waits on a model (judge, embeddings) or a process: the engine runs it on
   // a pool sized for waiting rather than on the CPU worker pool.
   virtual bool calls_model() const { return false; }
+
+  // True when evaluate_async() waits for its model without holding a thread (a single judge call,
+  // embeddings through the batcher): the engine then starts it and moves on, and no thread sleeps
+  // for the round trip.
+  virtual bool evaluates_async() const { return false; }
+  // Scores `input` and calls `done` exactly once with the score: on this thread before returning,
+  // or later on another (typically a transport's I/O thread, so `done` must be quick). It either
+  // calls `done` or throws without having called it and never calls it afterwards. `input` (its
+  // case and trial) must stay alive until `done` has run. The default runs evaluate() here.
+  virtual void evaluate_async(const EvalInput& input, ScoreDone done) const { done(evaluate(input)); }
 };
 
 } // namespace evalgate

@@ -32,6 +32,33 @@ public:
       score = Score{};
       score.error = std::string("evaluator failed: ") + e.what();
     }
+    return stamped(std::move(score));
+  }
+
+  void evaluate_async(const EvalInput& input, ScoreDone done) const override
+  {
+    if (!m_inner->evaluates_async()) {
+      done(evaluate(input));
+      return;
+    }
+    // The inner evaluator either answers or throws without answering (evaluator.hpp), so a throw
+    // here means `done` is still ours to call.
+    auto answer = std::make_shared<ScoreDone>(std::move(done));
+    try {
+      m_inner->evaluate_async(input, [this, answer](Score score) { (*answer)(stamped(std::move(score))); });
+    } catch (const std::exception& e) {
+      Score score;
+      score.error = std::string("evaluator failed: ") + e.what();
+      (*answer)(stamped(std::move(score)));
+    }
+  }
+
+  bool calls_model() const override { return m_inner->calls_model(); }
+  bool evaluates_async() const override { return m_inner->evaluates_async(); }
+
+private:
+  Score stamped(Score score) const
+  {
     score.metric = m_metric;
     score.value = std::clamp(score.value, 0.0, 1.0);
     if (score.errored()) {
@@ -48,9 +75,6 @@ public:
     return score;
   }
 
-  bool calls_model() const override { return m_inner->calls_model(); }
-
-private:
   std::unique_ptr<Evaluator> m_inner;
   std::string m_metric;
   bool m_negated;

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <exception>
+#include <future>
 #include <utility>
 
 namespace evalgate {
@@ -37,80 +38,124 @@ void EmbeddingBatcher::remember(const std::string& text, EmbeddingVector vector)
   }
 }
 
-std::shared_ptr<EmbeddingBatcher::Batch> EmbeddingBatcher::take_pending() const
+EmbeddingBatcher::~EmbeddingBatcher()
 {
-  auto batch = std::move(m_pending);
-  m_pending.reset();
-  m_batch_taken.notify_all();
-  return batch;
+  {
+    std::lock_guard lock(m_mutex);
+    m_stopping = true;
+  }
+  m_timer_wake.notify_all();
+  if (m_timer.joinable()) {
+    if (m_timer.get_id() == std::this_thread::get_id()) {
+      m_timer.detach(); // the last owner let go inside a `done` the timer ran: it only leaves now
+    } else {
+      m_timer.join();
+    }
+  }
+}
+
+std::unique_ptr<EmbeddingBatcher::Batch> EmbeddingBatcher::take_pending() const
+{
+  return std::move(m_pending);
+}
+
+void EmbeddingBatcher::run_timer() const
+{
+  std::unique_lock lock(m_mutex);
+  while (!m_stopping) {
+    if (m_pending == nullptr) {
+      m_timer_idle = true;
+      m_timer_wake.wait(lock);
+      m_timer_idle = false;
+      continue;
+    }
+    if (std::chrono::steady_clock::now() < m_pending->deadline) {
+      // A batch filled and sent meanwhile leaves a later one here; the loop re-reads its deadline.
+      m_timer_wake.wait_until(lock, m_pending->deadline);
+      continue;
+    }
+    std::shared_ptr<Batch> due = take_pending();
+    lock.unlock();
+    send(std::move(due));
+    lock.lock();
+  }
 }
 
 EmbedOutcome EmbeddingBatcher::embed(const std::vector<std::string>& texts) const
 {
-  std::vector<EmbeddingVector> hits(texts.size());
-  std::vector<std::shared_future<Item>> waits(texts.size());
+  std::promise<EmbedOutcome> answered;
+  auto outcome = answered.get_future();
+  embed_async(texts, [&answered](EmbedOutcome result) { answered.set_value(std::move(result)); });
+  return outcome.get();
+}
+
+void EmbeddingBatcher::embed_async(const std::vector<std::string>& texts, EmbedOutcomeDone done) const
+{
+  auto request = std::make_shared<Request>();
+  request->items.resize(texts.size());
+  request->done = std::move(done);
   std::vector<std::shared_ptr<Batch>> full;
-  std::uint64_t led = 0;
+  std::size_t waiting = 0;
   {
     std::lock_guard lock(m_mutex);
     for (std::size_t i = 0; i < texts.size(); ++i) {
-      if ((hits[i] = cached(texts[i])) != nullptr) {
+      if ((request->items[i].vector = cached(texts[i])) != nullptr) {
         continue;
       }
+      ++waiting;
       if (auto in_flight = m_in_flight.find(texts[i]); in_flight != m_in_flight.end()) {
-        waits[i] = in_flight->second;
+        in_flight->second.push_back(Waiter{request, i});
         continue;
       }
       if (m_pending == nullptr) {
-        m_pending = std::make_shared<Batch>();
-        m_pending->generation = ++m_generation;
-        led = m_pending->generation;
+        m_pending = std::make_unique<Batch>();
+        m_pending->deadline = std::chrono::steady_clock::now() + m_options.window;
+        if (!m_timer.joinable()) {
+          m_timer = std::thread([this] { run_timer(); });
+        } else if (m_timer_idle) {
+          m_timer_wake.notify_one();
+        }
       }
       m_pending->texts.push_back(texts[i]);
-      waits[i] = m_pending->promises.emplace_back().get_future().share();
-      m_in_flight.emplace(texts[i], waits[i]);
+      m_in_flight[texts[i]].push_back(Waiter{request, i});
       if (m_pending->texts.size() >= m_options.max_batch) {
         full.push_back(take_pending());
       }
     }
+    // Set before any answer can arrive: answers take their waiters under m_mutex.
+    request->remaining.store(waiting);
   }
-  // Full batches go at once; only the batch this caller leads waits out the window.
   for (auto& batch : full) {
     send(std::move(batch));
   }
-  if (led != 0) {
-    std::shared_ptr<Batch> mine;
-    {
-      std::unique_lock lock(m_mutex);
-      auto still_mine = [&] { return m_pending != nullptr && m_pending->generation == led; };
-      m_batch_taken.wait_for(lock, m_options.window, [&] { return !still_mine(); });
-      if (still_mine()) {
-        mine = take_pending();
-      }
-    }
-    if (mine != nullptr) {
-      send(std::move(mine));
-    }
+  if (waiting == 0) {
+    answer(Waiter{request, texts.size()}, Item{});
   }
+}
 
-  EmbedOutcome outcome;
-  outcome.vectors.resize(texts.size());
-  for (std::size_t i = 0; i < texts.size(); ++i) {
-    if (hits[i] != nullptr) {
-      outcome.vectors[i] = std::move(hits[i]);
-      continue;
+void EmbeddingBatcher::answer(const Waiter& waiter, const Item& item)
+{
+  Request& request = *waiter.request;
+  if (waiter.index < request.items.size()) {
+    request.items[waiter.index] = item;
+    if (request.remaining.fetch_sub(1, std::memory_order_acq_rel) != 1) {
+      return;
     }
-    const Item& item = waits[i].get();
-    if (!item.error.empty()) {
-      outcome.vectors.clear();
-      outcome.error = item.error;
-      return outcome;
-    }
-    outcome.vectors[i] = item.vector;
-    outcome.cost_usd += item.cost_share;
-    outcome.cost_unknown = outcome.cost_unknown || item.cost_unknown;
   }
-  return outcome;
+  EmbedOutcome outcome;
+  outcome.vectors.resize(request.items.size());
+  for (std::size_t i = 0; i < request.items.size(); ++i) {
+    Item& each = request.items[i];
+    if (!each.error.empty()) {
+      outcome.vectors.clear();
+      outcome.error = std::move(each.error);
+      break;
+    }
+    outcome.vectors[i] = std::move(each.vector);
+    outcome.cost_usd += each.cost_share;
+    outcome.cost_unknown = outcome.cost_unknown || each.cost_unknown;
+  }
+  request.done(std::move(outcome));
 }
 
 void EmbeddingBatcher::send(std::shared_ptr<Batch> batch) const
@@ -134,7 +179,7 @@ void EmbeddingBatcher::send(std::shared_ptr<Batch> batch) const
   }
 }
 
-void EmbeddingBatcher::deliver(Batch& batch, EmbedResult result) const
+void EmbeddingBatcher::deliver(const Batch& batch, EmbedResult result) const
 {
   const std::size_t count = batch.texts.size();
   std::string error;
@@ -160,18 +205,24 @@ void EmbeddingBatcher::deliver(Batch& batch, EmbedResult result) const
     items[i].cost_share = result.cost_usd ? *result.cost_usd / static_cast<double>(count) : 0.0;
     items[i].cost_unknown = !result.cost_usd.has_value();
   }
+  std::vector<std::vector<Waiter>> waiters(count);
   {
     std::lock_guard lock(m_mutex);
     for (std::size_t i = 0; i < count; ++i) {
-      m_in_flight.erase(batch.texts[i]);
+      if (auto found = m_in_flight.find(batch.texts[i]); found != m_in_flight.end()) {
+        waiters[i] = std::move(found->second);
+        m_in_flight.erase(found);
+      }
       if (items[i].vector != nullptr) {
         remember(batch.texts[i], items[i].vector);
       }
     }
   }
-  // Nothing of `this` is touched after the first waiter wakes: it may be the last user of the batcher.
+  // Nothing of `this` is touched once the first request is answered: it may be the batcher's last user.
   for (std::size_t i = 0; i < count; ++i) {
-    batch.promises[i].set_value(std::move(items[i]));
+    for (const Waiter& waiter : waiters[i]) {
+      answer(waiter, items[i]);
+    }
   }
 }
 

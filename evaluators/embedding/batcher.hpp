@@ -3,27 +3,30 @@
 // into few ModelClient::embed calls, and memoises vectors so a text (a shared reference, the
 // suite's question) is embedded once per run.
 //
-// How a batch forms: the first caller to add a text to an empty pending batch leads it. Texts of
-// other callers join the pending batch. The batch is sent when it reaches `max_batch` texts (by
-// whichever caller filled it) or when the leader's `window` has passed. A text already cached is
-// answered at once; a text already pending or in flight is shared, never sent twice. Failed texts
-// are not cached, so a later request tries again. Cache: least recently used, `cache_capacity`
-// vectors.
+// How a batch forms: the first request to add a text to an empty pending batch opens it, with a
+// deadline `window` later. Texts of other requests join the pending batch. The batch is sent when it
+// reaches `max_batch` texts (by whichever request filled it) or, at its deadline, by the batcher's
+// timer thread (started on first use). A text already cached is answered at once; a text already
+// pending or in flight is shared, never sent twice. Failed texts are not cached, so a later request
+// tries again. Cache: least recently used, `cache_capacity` vectors.
 //
-// Threads: embed() may be called from any number of threads and blocks its caller. ModelClient's
-// done callback may run on the transport's I/O thread; it only stores vectors and wakes waiters.
-// The client must outlive the batcher. Owned through shared_ptr by the evaluators that use it.
+// Threads: embed() and embed_async() may be called from any number of threads; embed() blocks its
+// caller, embed_async() never does: its `done` runs where the last of its texts is answered — the
+// transport's I/O thread, the timer thread, or the caller when every text was cached. ModelClient's
+// done callback only stores vectors and runs those `done`s. The client must outlive the batcher.
+// Owned through shared_ptr by the evaluators that use it.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
-#include <future>
 #include <list>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <vector>
 
@@ -42,7 +45,12 @@ class EmbeddingBatcher final : public TextEmbedder {
 public:
   EmbeddingBatcher(ModelClient& client, std::string provider_id, BatcherOptions options = {});
 
+  ~EmbeddingBatcher() override;
+  EmbeddingBatcher(const EmbeddingBatcher&) = delete;
+  EmbeddingBatcher& operator=(const EmbeddingBatcher&) = delete;
+
   EmbedOutcome embed(const std::vector<std::string>& texts) const override;
+  void embed_async(const std::vector<std::string>& texts, EmbedOutcomeDone done) const override;
   bool calls_model() const override { return true; }
   const std::string& name() const override { return m_provider_id; }
 
@@ -53,16 +61,27 @@ private:
     double cost_share = 0;
     bool cost_unknown = false;
   };
+  // One embed_async() call: its texts' answers, and how many are still awaited.
+  struct Request {
+    std::vector<Item> items;
+    std::atomic<std::size_t> remaining{0};
+    EmbedOutcomeDone done;
+  };
+  struct Waiter {
+    std::shared_ptr<Request> request;
+    std::size_t index;
+  };
   struct Batch {
-    std::uint64_t generation = 0;
+    std::chrono::steady_clock::time_point deadline;
     std::vector<std::string> texts;
-    std::vector<std::promise<Item>> promises;
   };
   using CacheList = std::list<std::pair<std::string, EmbeddingVector>>;
 
-  std::shared_ptr<Batch> take_pending() const;   // m_mutex held
+  std::unique_ptr<Batch> take_pending() const;   // m_mutex held
   void send(std::shared_ptr<Batch> batch) const; // m_mutex NOT held
-  void deliver(Batch& batch, EmbedResult result) const;
+  void deliver(const Batch& batch, EmbedResult result) const;
+  static void answer(const Waiter& waiter, const Item& item);
+  void run_timer() const;
   EmbeddingVector cached(const std::string& text) const;                // m_mutex held; refreshes recency
   void remember(const std::string& text, EmbeddingVector vector) const; // m_mutex held
 
@@ -71,10 +90,13 @@ private:
   BatcherOptions m_options;
 
   mutable std::mutex m_mutex;
-  mutable std::condition_variable m_batch_taken;
-  mutable std::shared_ptr<Batch> m_pending;
-  mutable std::uint64_t m_generation = 0;
-  mutable std::unordered_map<std::string, std::shared_future<Item>> m_in_flight;
+  mutable std::condition_variable m_timer_wake;
+  mutable std::unique_ptr<Batch> m_pending;
+  mutable bool m_timer_idle = false; // the timer thread waits with no deadline
+  mutable bool m_stopping = false;
+  mutable std::thread m_timer;
+  // Texts pending or in flight, with every request waiting for each.
+  mutable std::unordered_map<std::string, std::vector<Waiter>> m_in_flight;
   mutable CacheList m_lru; // most recent first
   mutable std::unordered_map<std::string, CacheList::iterator> m_cache;
 };

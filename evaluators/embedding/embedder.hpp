@@ -1,10 +1,12 @@
 #pragma once
 // evaluators/embedding/embedder: where embedding evaluators get vectors. A TextEmbedder turns texts
-// into vectors, blocking the calling scoring thread; it is thread-safe and shared by every
+// into vectors, blocking the calling thread (embed) or answering a callback (embed_async, which the
+// batcher implements without blocking anyone); it is thread-safe and shared by every
 // evaluator of a run that names the same provider. Two kinds exist: the offline built-in embedder
 // (pure CPU) and an EmbeddingBatcher in front of a judge's ModelClient::embed (batcher.hpp).
 // resolve_embedder() reads an evaluator's `provider` key and returns the right one.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,12 +28,20 @@ struct EmbedOutcome {
   bool ok() const { return error.empty(); }
 };
 
+using EmbedOutcomeDone = std::function<void(EmbedOutcome)>;
+
 class TextEmbedder {
 public:
   virtual ~TextEmbedder() = default;
   // Blocks until every text has a vector or the request failed. Rows may differ in length only if
   // the provider returned inconsistent dimensions; callers check (see stack_vectors).
   virtual EmbedOutcome embed(const std::vector<std::string>& texts) const = 0;
+  // embed() without blocking: `done` runs exactly once, here or later on another thread (see the
+  // implementation). The default calls embed() here.
+  virtual void embed_async(const std::vector<std::string>& texts, EmbedOutcomeDone done) const
+  {
+    done(embed(texts));
+  }
   // True when embed() waits on the network (a provider), false for the built-in embedder.
   virtual bool calls_model() const = 0;
   // "built-in" or the judge id, for reasons and Score.details.

@@ -6,6 +6,8 @@
 #include "evaluators/templated.hpp"
 #include "evaluators/text.hpp"
 
+#include <future>
+
 #include <fmt/format.h>
 
 namespace evalgate {
@@ -23,16 +25,36 @@ public:
 
   Score evaluate(const EvalInput& input) const override
   {
+    std::promise<Score> scored;
+    auto score = scored.get_future();
+    evaluate_async(input, [&scored](Score s) { scored.set_value(std::move(s)); });
+    return score.get();
+  }
+
+  void evaluate_async(const EvalInput& input, ScoreDone done) const override
+  {
     auto reference = render_needle(m_reference, input.test_case.vars);
     if (!reference) {
-      return errored_score(m_threshold, reference.error().message);
+      done(errored_score(m_threshold, reference.error().message));
+      return;
     }
     const std::string& output = input.trial.output;
     if (output.empty()) {
       // Providers reject empty inputs; an empty answer shares nothing with the reference anyway.
-      return with_details(graded_score(0.0, m_threshold, "output is empty"), std::nullopt, 0);
+      done(with_details(graded_score(0.0, m_threshold, "output is empty"), std::nullopt, 0));
+      return;
     }
-    EmbedOutcome embedded = m_embedder->embed({output, *reference});
+    std::vector<std::string> texts{output, *reference};
+    m_embedder->embed_async(texts, [this, reference = std::move(*reference), done = std::move(done)](
+                                       EmbedOutcome embedded) { done(scored(embedded, reference)); });
+  }
+
+  bool calls_model() const override { return m_embedder->calls_model(); }
+  bool evaluates_async() const override { return m_embedder->calls_model(); }
+
+private:
+  Score scored(const EmbedOutcome& embedded, const std::string& reference) const
+  {
     if (!embedded.ok()) {
       Score score = errored_score(m_threshold, embedded.error);
       score.cost_usd = embedded.cost_usd;
@@ -46,7 +68,7 @@ public:
     const double value = cosine_score(cosines(0));
     const bool pass = value >= m_threshold;
     std::string reason = fmt::format("cosine similarity {:.3f} to the reference {} ({} {}, {} embedder)",
-                                     value, in_quotes(*reference), pass ? "at or above" : "below",
+                                     value, in_quotes(reference), pass ? "at or above" : "below",
                                      format_number(m_threshold), m_embedder->name());
     Score score =
         with_details(graded_score(value, m_threshold, std::move(reason)), cosines(0), ref_rows->cols());
@@ -57,9 +79,6 @@ public:
     return score;
   }
 
-  bool calls_model() const override { return m_embedder->calls_model(); }
-
-private:
   Score with_details(Score score, std::optional<float> cosine, Eigen::Index dims) const
   {
     score.details["embedder"] = m_embedder->name();

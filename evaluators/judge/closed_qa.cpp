@@ -8,16 +8,16 @@ namespace {
 
 const std::vector<std::string> k_choices = {"Y", "N", "YES", "NO"};
 
-class ClosedQaJudge final : public Evaluator {
+class ClosedQaJudge final : public SingleCallJudge {
 public:
   ClosedQaJudge(JudgeSetup setup, TemplatedText criteria)
-      : m_setup(std::move(setup)), m_criteria(std::move(criteria))
+      : SingleCallJudge(std::move(setup)), m_criteria(std::move(criteria))
   {
   }
 
-  Score evaluate(const EvalInput& input) const override
+private:
+  std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const override
   {
-    JudgeCall call(m_setup);
     auto inputs = m_setup.inputs(input, true, false, false);
     if (!inputs) {
       return call.errored(inputs.error().message);
@@ -28,26 +28,26 @@ public:
     }
     Json values = data_values(*inputs);
     values["criteria"] = *criteria;
-    auto verdict = call.ask("verdict", values, [](const Json& v) -> std::string {
-      return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? ""
-                                                                                         : "no choice Y or N";
-    });
-    if (!verdict) {
-      return call.errored(verdict.error().message);
-    }
-    auto choice = choice_field(*verdict, "choice", k_choices);
+    return values;
+  }
+
+  std::string check(const Json& v) const override
+  {
+    return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? ""
+                                                                                       : "no choice Y or N";
+  }
+
+  Score grade(JudgeCall& call, const Json& verdict) const override
+  {
+    auto choice = choice_field(verdict, "choice", k_choices);
     if (!choice) {
-      choice = choice_field(*verdict, "grade", k_choices);
+      choice = choice_field(verdict, "grade", k_choices);
     }
     const bool yes = choice->front() == 'Y';
     call.details()["choice"] = yes ? "Y" : "N";
-    return call.graded(yes ? 1.0 : 0.0, reason_field(*verdict));
+    return call.graded(yes ? 1.0 : 0.0, reason_field(verdict));
   }
 
-  bool calls_model() const override { return true; }
-
-private:
-  JudgeSetup m_setup;
   TemplatedText m_criteria;
 };
 

@@ -10,13 +10,13 @@ namespace evalgate {
 
 namespace {
 
-class ContextRelevanceJudge final : public Evaluator {
+class ContextRelevanceJudge final : public SingleCallJudge {
 public:
-  explicit ContextRelevanceJudge(JudgeSetup setup) : m_setup(std::move(setup)) {}
+  explicit ContextRelevanceJudge(JudgeSetup setup) : SingleCallJudge(std::move(setup)) {}
 
-  Score evaluate(const EvalInput& input) const override
+private:
+  std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const override
   {
-    JudgeCall call(m_setup);
     auto inputs = m_setup.inputs(input, true, false, false);
     if (!inputs) {
       return call.errored(inputs.error().message);
@@ -28,22 +28,21 @@ public:
     if (joined.empty() || inputs->question->find(joined) != std::string::npos) {
       return call.graded(0.0, "the context is empty or only repeats the question");
     }
-    auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) -> std::string {
-      auto rating = number_field(v, "rating");
-      return rating && (*rating == 0 || *rating == 1 || *rating == 2) ? "" : "no rating 0, 1 or 2";
-    });
-    if (!verdict) {
-      return call.errored(verdict.error().message);
-    }
-    const double rating = *number_field(*verdict, "rating");
-    call.details()["rating"] = rating;
-    return call.graded(rating / 2.0, reason_field(*verdict));
+    return data_values(*inputs);
   }
 
-  bool calls_model() const override { return true; }
+  std::string check(const Json& v) const override
+  {
+    auto rating = number_field(v, "rating");
+    return rating && (*rating == 0 || *rating == 1 || *rating == 2) ? "" : "no rating 0, 1 or 2";
+  }
 
-private:
-  JudgeSetup m_setup;
+  Score grade(JudgeCall& call, const Json& verdict) const override
+  {
+    const double rating = *number_field(verdict, "rating");
+    call.details()["rating"] = rating;
+    return call.graded(rating / 2.0, reason_field(verdict));
+  }
 };
 
 } // namespace

@@ -14,36 +14,34 @@ const std::map<std::string, double> k_choice_scores = {
     {"A", 0.4}, {"B", 0.6}, {"C", 1.0}, {"D", 0.0}, {"E", 1.0}};
 const std::vector<std::string> k_choices = {"A", "B", "C", "D", "E"};
 
-class FactualityJudge final : public Evaluator {
+class FactualityJudge final : public SingleCallJudge {
 public:
-  explicit FactualityJudge(JudgeSetup setup) : m_setup(std::move(setup)) {}
+  explicit FactualityJudge(JudgeSetup setup) : SingleCallJudge(std::move(setup)) {}
 
-  Score evaluate(const EvalInput& input) const override
+private:
+  std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const override
   {
-    JudgeCall call(m_setup);
     auto inputs = m_setup.inputs(input, false, true, false);
     if (!inputs) {
       return call.errored(inputs.error().message);
     }
-    auto verdict = call.ask("verdict", data_values(*inputs), [](const Json& v) -> std::string {
-      return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? ""
-                                                                                         : "no choice A-E";
-    });
-    if (!verdict) {
-      return call.errored(verdict.error().message);
-    }
-    auto choice = choice_field(*verdict, "choice", k_choices);
-    if (!choice) {
-      choice = choice_field(*verdict, "grade", k_choices);
-    }
-    call.details()["choice"] = *choice;
-    return call.graded(k_choice_scores.at(*choice), "(" + *choice + ") " + reason_field(*verdict));
+    return data_values(*inputs);
   }
 
-  bool calls_model() const override { return true; }
+  std::string check(const Json& v) const override
+  {
+    return choice_field(v, "choice", k_choices) || choice_field(v, "grade", k_choices) ? "" : "no choice A-E";
+  }
 
-private:
-  JudgeSetup m_setup;
+  Score grade(JudgeCall& call, const Json& verdict) const override
+  {
+    auto choice = choice_field(verdict, "choice", k_choices);
+    if (!choice) {
+      choice = choice_field(verdict, "grade", k_choices);
+    }
+    call.details()["choice"] = *choice;
+    return call.graded(k_choice_scores.at(*choice), "(" + *choice + ") " + reason_field(verdict));
+  }
 };
 
 } // namespace

@@ -242,6 +242,44 @@ Result<JudgeInputs> JudgeSetup::inputs(const EvalInput& input, bool need_questio
   return inputs;
 }
 
+std::optional<Result<Json>> JudgeCall::take_answer(CallResult result, CallInput& call,
+                                                   std::string& last_reply, const VerdictCheck& check)
+{
+  ++m_calls;
+  if (result.cost_usd) {
+    m_cost += *result.cost_usd;
+  } else {
+    m_cost_unknown = true;
+  }
+  if (!result.provider_id.empty()) {
+    m_provider_id = result.provider_id;
+  }
+  if (result.failure != FailureKind::none) {
+    return Result<Json>(
+        fail(ErrorCategory::provider,
+             fmt::format("judge call failed ({}): {}", failure_kind_name(result.failure), result.error)));
+  }
+  if (auto verdict = parse_verdict(result.text)) {
+    std::string problem = check ? check(*verdict) : std::string();
+    if (problem.empty()) {
+      if (!result.raw.is_null()) {
+        (*verdict)["_raw"] = std::move(result.raw);
+      }
+      return Result<Json>(std::move(*verdict));
+    }
+    m_details["retried_because"] = problem;
+  }
+  last_reply = std::move(result.text);
+  if (call.messages.size() > 1) {
+    // The re-ask was answered no better: give up with what the judge said.
+    return Result<Json>(
+        fail(ErrorCategory::data, "judge verdict unparseable: " + last_reply.substr(0, k_reply_excerpt)));
+  }
+  call.messages.push_back(Message{"assistant", last_reply});
+  call.messages.push_back(Message{"user", k_retry_note});
+  return std::nullopt;
+}
+
 Result<Json> JudgeCall::ask(const std::string& step, const Json& values, const VerdictCheck& check)
 {
   ModelClient* client = m_setup.client();
@@ -253,41 +291,82 @@ Result<Json> JudgeCall::ask(const std::string& step, const Json& values, const V
     return fail(prompt.error());
   }
   CallInput call;
-  call.messages.push_back(Message{"user", *prompt});
+  call.messages.push_back(Message{"user", std::move(*prompt)});
   std::string last_reply;
-  for (int attempt = 0; attempt < 2; ++attempt) {
+  for (;;) {
     std::promise<CallResult> answered;
     auto answer = answered.get_future();
     client->complete(call, [&answered](CallResult result) { answered.set_value(std::move(result)); });
-    CallResult result = answer.get();
-    ++m_calls;
-    if (result.cost_usd) {
-      m_cost += *result.cost_usd;
-    } else {
-      m_cost_unknown = true;
+    if (auto ended = take_answer(answer.get(), call, last_reply, check)) {
+      return std::move(*ended);
     }
-    if (!result.provider_id.empty()) {
-      m_provider_id = result.provider_id;
-    }
-    if (result.failure != FailureKind::none) {
-      return fail(ErrorCategory::provider,
-                  fmt::format("judge call failed ({}): {}", failure_kind_name(result.failure), result.error));
-    }
-    last_reply = result.text;
-    if (auto verdict = parse_verdict(result.text)) {
-      std::string problem = check ? check(*verdict) : std::string();
-      if (problem.empty()) {
-        if (!result.raw.is_null()) {
-          (*verdict)["_raw"] = result.raw;
-        }
-        return *verdict;
-      }
-      m_details["retried_because"] = problem;
-    }
-    call.messages.push_back(Message{"assistant", result.text});
-    call.messages.push_back(Message{"user", k_retry_note});
   }
-  return fail(ErrorCategory::data, "judge verdict unparseable: " + last_reply.substr(0, k_reply_excerpt));
+}
+
+struct JudgeCall::Asking {
+  ModelClient* client;
+  CallInput call;
+  std::string last_reply;
+  VerdictCheck check;
+  VerdictDone done;
+};
+
+void JudgeCall::ask_async(const std::string& step, const Json& values, VerdictCheck check, VerdictDone done)
+{
+  ModelClient* client = m_setup.client();
+  if (client == nullptr) {
+    done(fail(ErrorCategory::internal, "judge '" + m_setup.judge_id() + "' has no client in this run"));
+    return;
+  }
+  auto prompt = m_setup.step(step).render(values);
+  if (!prompt) {
+    done(fail(prompt.error()));
+    return;
+  }
+  auto asking = std::make_shared<Asking>(Asking{client, {}, {}, std::move(check), std::move(done)});
+  asking->call.messages.push_back(Message{"user", std::move(*prompt)});
+  send(asking);
+}
+
+void JudgeCall::send(const std::shared_ptr<Asking>& asking)
+{
+  asking->client->complete(asking->call, [this, asking](CallResult result) {
+    std::optional<Result<Json>> ended;
+    try {
+      ended = take_answer(std::move(result), asking->call, asking->last_reply, asking->check);
+      if (!ended) {
+        send(asking); // the re-ask, from the I/O thread: complete() only queues it
+        return;
+      }
+    } catch (const std::exception& e) {
+      // Nothing may escape onto the I/O thread; the sync path would have reported it the same way.
+      ended = Result<Json>(fail(ErrorCategory::internal, std::string("evaluator failed: ") + e.what()));
+    }
+    asking->done(std::move(*ended));
+  });
+}
+
+Score SingleCallJudge::evaluate(const EvalInput& input) const
+{
+  std::promise<Score> scored;
+  auto score = scored.get_future();
+  evaluate_async(input, [&scored](Score s) { scored.set_value(std::move(s)); });
+  return score.get();
+}
+
+void SingleCallJudge::evaluate_async(const EvalInput& input, ScoreDone done) const
+{
+  auto call = std::make_shared<JudgeCall>(m_setup);
+  auto asked = question(input, *call);
+  if (auto* decided = std::get_if<Score>(&asked)) {
+    done(std::move(*decided));
+    return;
+  }
+  call->ask_async(
+      "verdict", std::get<Json>(asked), [this](const Json& verdict) { return check(verdict); },
+      [this, call, done = std::move(done)](Result<Json> verdict) {
+        done(verdict ? grade(*call, *verdict) : call->errored(verdict.error().message));
+      });
 }
 
 Score JudgeCall::finish(Score score)

@@ -7,12 +7,15 @@
 //    judge through ModelClient::complete and blocks on the answer (evaluate() runs on a scoring
 //    thread that may wait), parses the reply, and re-asks ONCE when the verdict is unparseable.
 //    It totals judge cost and fills Score.details (judge, templates, template_hash, cost_unknown).
-// A JudgeSetup is immutable after build; JudgeCall lives on one thread for one evaluate().
+//    ask_async() is the same conversation without a blocked thread, for single-call judges.
+// A JudgeSetup is immutable after build; JudgeCall serves one evaluate(), one step at a time.
 
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
+#include <variant>
 #include <vector>
 
 #include "core/result.hpp"
@@ -23,6 +26,9 @@
 #include "evaluators/templated.hpp"
 
 namespace evalgate {
+
+struct CallInput;
+struct CallResult;
 
 struct JudgeStepDef {
   std::string step; // "verdict", "claims", ...; the built-in is "<judge>/<step>"
@@ -73,6 +79,8 @@ private:
 // Is a parsed verdict usable? Returns an empty string when it is, else why not (kept for the error).
 using VerdictCheck = std::function<std::string(const Json& verdict)>;
 
+using VerdictDone = std::function<void(Result<Json>)>;
+
 class JudgeCall {
 public:
   explicit JudgeCall(const JudgeSetup& setup) : m_setup(setup) {}
@@ -80,6 +88,11 @@ public:
   // Renders `step` with `values`, asks the judge, parses; re-asks once if unparseable or `check`
   // rejects the verdict. An error message is ready for Score.error.
   Result<Json> ask(const std::string& step, const Json& values, const VerdictCheck& check);
+  // ask() without blocking: `done` runs exactly once with the same verdict or error, on the judge
+  // transport's I/O thread (or on this thread when no call could be made). This JudgeCall must stay
+  // alive until then: callers own it through a shared_ptr that `done` captures. Throws only what
+  // the client's complete() throws on the first call, without having called `done`.
+  void ask_async(const std::string& step, const Json& values, VerdictCheck check, VerdictDone done);
 
   // An errored score or a graded one, with cost and details filled in.
   Score errored(const std::string& message);
@@ -87,6 +100,12 @@ public:
   Json& details() { return m_details; }
 
 private:
+  struct Asking;
+  // One answer of the judge: the verdict or error to end with, or nothing when it is worth a re-ask
+  // (the re-ask's messages are then already appended to `call`).
+  std::optional<Result<Json>> take_answer(CallResult result, CallInput& call, std::string& last_reply,
+                                          const VerdictCheck& check);
+  void send(const std::shared_ptr<Asking>& asking);
   Score finish(Score score);
 
   const JudgeSetup& m_setup;
@@ -95,6 +114,28 @@ private:
   int m_calls = 0;
   std::string m_provider_id;
   Json m_details = Json::object();
+};
+
+// A judge that asks one step ("verdict", re-asked once when unreadable) and grades the answer.
+// evaluate_async() asks without holding a thread and grades where the answer lands; evaluate()
+// waits for it. Implementations say what to ask, what a usable verdict is, and how it scores.
+class SingleCallJudge : public Evaluator {
+public:
+  Score evaluate(const EvalInput& input) const final;
+  void evaluate_async(const EvalInput& input, ScoreDone done) const final;
+  bool calls_model() const final { return true; }
+  bool evaluates_async() const final { return true; }
+
+protected:
+  explicit SingleCallJudge(JudgeSetup setup) : m_setup(std::move(setup)) {}
+  // The step's placeholder values; or the score itself, finished by `call`, when the judge need not
+  // be asked (an input that cannot be rendered, a case decided without it).
+  virtual std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const = 0;
+  // Empty when `verdict` is usable, else why not (VerdictCheck).
+  virtual std::string check(const Json& verdict) const = 0;
+  virtual Score grade(JudgeCall& call, const Json& verdict) const = 0;
+
+  JudgeSetup m_setup;
 };
 
 // The helpers steps share for their placeholder values.

@@ -8,15 +8,16 @@ namespace evalgate {
 
 namespace {
 
-class PolicyJudge final : public Evaluator {
+class PolicyJudge final : public SingleCallJudge {
 public:
-  PolicyJudge(JudgeSetup setup, TemplatedText policy) : m_setup(std::move(setup)), m_policy(std::move(policy))
+  PolicyJudge(JudgeSetup setup, TemplatedText policy)
+      : SingleCallJudge(std::move(setup)), m_policy(std::move(policy))
   {
   }
 
-  Score evaluate(const EvalInput& input) const override
+private:
+  std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const override
   {
-    JudgeCall call(m_setup);
     auto inputs = m_setup.inputs(input, false, false, false);
     if (!inputs) {
       return call.errored(inputs.error().message);
@@ -27,31 +28,31 @@ public:
     }
     Json values = data_values(*inputs);
     values["policy"] = *policy;
-    auto verdict = call.ask("verdict", values, [](const Json& v) -> std::string {
-      return bool_field(v, "compliant") ? "" : "no 'compliant'";
-    });
-    if (!verdict) {
-      return call.errored(verdict.error().message);
-    }
-    const bool compliant = *bool_field(*verdict, "compliant");
+    return values;
+  }
+
+  std::string check(const Json& v) const override
+  {
+    return bool_field(v, "compliant") ? "" : "no 'compliant'";
+  }
+
+  Score grade(JudgeCall& call, const Json& verdict) const override
+  {
+    const bool compliant = *bool_field(verdict, "compliant");
     std::vector<std::string> violations;
-    if (auto it = verdict->find("violations"); it != verdict->end() && it->is_array()) {
+    if (auto it = verdict.find("violations"); it != verdict.end() && it->is_array()) {
       for (const auto& item : *it) {
         violations.push_back(item.is_string() ? item.get<std::string>() : item.dump());
       }
     }
     call.details()["violations"] = violations;
-    std::string reason = reason_field(*verdict);
+    std::string reason = reason_field(verdict);
     if (!compliant && !violations.empty()) {
       reason = "violations: " + numbered_list(violations) + reason;
     }
     return call.graded(compliant ? 1.0 : 0.0, reason);
   }
 
-  bool calls_model() const override { return true; }
-
-private:
-  JudgeSetup m_setup;
   TemplatedText m_policy;
 };
 

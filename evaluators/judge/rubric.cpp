@@ -10,15 +10,16 @@ namespace evalgate {
 
 namespace {
 
-class RubricJudge final : public Evaluator {
+class RubricJudge final : public SingleCallJudge {
 public:
-  RubricJudge(JudgeSetup setup, TemplatedText rubric) : m_setup(std::move(setup)), m_rubric(std::move(rubric))
+  RubricJudge(JudgeSetup setup, TemplatedText rubric)
+      : SingleCallJudge(std::move(setup)), m_rubric(std::move(rubric))
   {
   }
 
-  Score evaluate(const EvalInput& input) const override
+private:
+  std::variant<Json, Score> question(const EvalInput& input, JudgeCall& call) const override
   {
-    JudgeCall call(m_setup);
     auto inputs = m_setup.inputs(input, false, false, false);
     if (!inputs) {
       return call.errored(inputs.error().message);
@@ -28,23 +29,23 @@ public:
       return call.errored(rubric.error().message);
     }
     Json values = data_values(*inputs);
-    values["rubric"] = *rubric;
-    auto verdict = call.ask("verdict", values, [](const Json& v) -> std::string {
-      return bool_field(v, "pass") || number_field(v, "score") ? "" : "no 'pass' or 'score'";
-    });
-    if (!verdict) {
-      return call.errored(verdict.error().message);
-    }
-    auto pass = bool_field(*verdict, "pass");
-    auto score = number_field(*verdict, "score");
-    double value = score ? std::clamp(*score, 0.0, 1.0) : (*pass ? 1.0 : 0.0);
-    return call.graded(value, reason_field(*verdict), pass.value_or(true));
+    values["rubric"] = std::move(*rubric);
+    return values;
   }
 
-  bool calls_model() const override { return true; }
+  std::string check(const Json& v) const override
+  {
+    return bool_field(v, "pass") || number_field(v, "score") ? "" : "no 'pass' or 'score'";
+  }
 
-private:
-  JudgeSetup m_setup;
+  Score grade(JudgeCall& call, const Json& verdict) const override
+  {
+    auto pass = bool_field(verdict, "pass");
+    auto score = number_field(verdict, "score");
+    double value = score ? std::clamp(*score, 0.0, 1.0) : (*pass ? 1.0 : 0.0);
+    return call.graded(value, reason_field(verdict), pass.value_or(true));
+  }
+
   TemplatedText m_rubric;
 };
 

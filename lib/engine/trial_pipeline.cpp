@@ -40,33 +40,46 @@ Trial trial_from(const TrialTask& task, CallResult result)
 
 namespace {
 
-bool any_calls_model(const EvaluatorList& defaults, const std::vector<EvaluatorList>& per_case)
+bool any_blocks_on_model(const EvaluatorList& defaults, const std::vector<EvaluatorList>& per_case)
 {
   auto waits = [](const EvaluatorList& list) {
-    return std::any_of(list.begin(), list.end(),
-                       [](const BoundEvaluator& b) { return b.evaluator->calls_model(); });
+    return std::any_of(list.begin(), list.end(), [](const BoundEvaluator& b) {
+      return b.evaluator->calls_model() && !b.evaluator->evaluates_async();
+    });
   };
   return waits(defaults) || std::any_of(per_case.begin(), per_case.end(), waits);
 }
 
-// Judges and embedding calls block a scoring thread for a network round trip, so with them the
-// pool is sized like the trials in flight; without them, like the CPU.
-std::size_t scoring_threads(int trial_limit, const EvaluatorList& defaults,
-                            const std::vector<EvaluatorList>& per_case)
+std::size_t cpu_threads()
 {
-  const std::size_t cpu = std::max(1u, std::thread::hardware_concurrency());
-  if (!any_calls_model(defaults, per_case)) {
-    return cpu;
+  return std::max(1u, std::thread::hardware_concurrency());
+}
+
+// Evaluators that block on a model hold a thread for a network round trip each, so their pool is
+// sized like the trials in flight.
+std::unique_ptr<WorkerPool> blocking_pool(int trial_limit, const EvaluatorList& defaults,
+                                          const std::vector<EvaluatorList>& per_case)
+{
+  if (!any_blocks_on_model(defaults, per_case)) {
+    return nullptr;
   }
-  return std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, trial_limit)), cpu, 256);
+  return std::make_unique<WorkerPool>(
+      std::clamp<std::size_t>(static_cast<std::size_t>(std::max(1, trial_limit)), cpu_threads(), 256));
 }
 
 } // namespace
 
+// One trial between its call's answer and its last score.
+struct TrialPipeline::Scoring {
+  ScoredTrial scored;
+  std::string provider_id;
+};
+
 TrialPipeline::TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer,
                              TrialWriter& writer, EvaluatorList defaults, std::vector<EvaluatorList> per_case)
     : m_options(options), m_observer(observer), m_writer(writer), m_defaults(std::move(defaults)),
-      m_per_case(std::move(per_case)), m_pool(scoring_threads(trial_limit, m_defaults, m_per_case))
+      m_per_case(std::move(per_case)), m_blocking(blocking_pool(trial_limit, m_defaults, m_per_case)),
+      m_pool(cpu_threads())
 {
 }
 
@@ -99,7 +112,7 @@ bool TrialPipeline::acquire_slot(int limit)
 
 void TrialPipeline::complete(const TrialTask& task, CallResult result)
 {
-  m_pool.post([this, task, result = std::move(result)]() mutable { finish_trial(task, std::move(result)); });
+  m_pool.post([this, task, result = std::move(result)]() mutable { start_trial(task, std::move(result)); });
 }
 
 bool TrialPipeline::wait_in_flight(std::chrono::milliseconds timeout)
@@ -114,23 +127,44 @@ void TrialPipeline::wait_all()
   m_slot_freed.wait(lock, [this] { return m_in_flight == 0; });
   lock.unlock();
   m_pool.wait_idle();
+  if (m_blocking != nullptr) {
+    m_blocking->wait_idle();
+  }
 }
 
-void TrialPipeline::finish_trial(const TrialTask& task, CallResult result)
+void TrialPipeline::start_trial(const TrialTask& task, CallResult result)
 {
   if (result.failure != FailureKind::none && stopping()) {
     // Cancelled by Ctrl-C or by an early stop: not evidence about the provider; a resume runs it again.
     release();
     return;
   }
-  ScoredTrial scored;
-  scored.trial = trial_from(task, std::move(result));
-  const Trial& trial = scored.trial;
-  if (trial.ok()) {
-    scored.scores =
-        score_trial(EvalInput{*task.test_case, trial}, {&m_defaults, &m_per_case[task.case_index]});
+  auto scoring = std::make_shared<Scoring>();
+  scoring->scored.trial = trial_from(task, std::move(result));
+  scoring->provider_id = task.candidate->provider_id;
+  const Trial& trial = scoring->scored.trial;
+  if (!trial.ok()) {
+    end_trial(std::move(scoring->scored), scoring->provider_id);
+    return;
   }
-  track_provider_health(task.candidate->provider_id, trial);
+  auto run_blocking = [this](std::function<void()> job) {
+    if (m_blocking != nullptr) {
+      m_blocking->post(std::move(job));
+    } else {
+      job();
+    }
+  };
+  score_trial_async(EvalInput{*task.test_case, trial}, {&m_defaults, &m_per_case[task.case_index]},
+                    run_blocking, [this, scoring](std::vector<Score> scores) {
+                      scoring->scored.scores = std::move(scores);
+                      end_trial(std::move(scoring->scored), scoring->provider_id);
+                    });
+}
+
+void TrialPipeline::end_trial(ScoredTrial scored, const std::string& provider_id)
+{
+  const Trial& trial = scored.trial;
+  track_provider_health(provider_id, trial);
   {
     std::lock_guard lock(m_observer_mutex);
     ++m_progress.done;
@@ -166,10 +200,10 @@ void TrialPipeline::track_provider_health(const std::string& provider_id, const 
 
 void TrialPipeline::release()
 {
-  {
-    std::lock_guard lock(m_mutex);
-    --m_in_flight;
-  }
+  // Notified under the lock: once the count reaches zero the run may end and this pipeline go,
+  // and a trial can end on the transport's I/O thread, which nothing joins.
+  std::lock_guard lock(m_mutex);
+  --m_in_flight;
   m_slot_freed.notify_all();
 }
 

@@ -1,9 +1,12 @@
 #pragma once
 // engine/trial_pipeline: what happens to a trial after the runner admits it. Bounds trials in
-// flight (acquire_slot), scores each completed call on a worker pool, streams it to the store
-// writer, reports progress, and stops the run when a provider fails every call (a bad key, an
-// unknown model). Lives for one run_suite call, which calls wait_all() before it ends, so no
-// callback outlives it. complete() may be called from any thread; the rest from the runner's.
+// flight (acquire_slot), scores each completed call (score_trial_async: CPU-only evaluators on a
+// CPU-sized worker pool, single-call judges and embeddings without a thread, other model-calling
+// evaluators on a pool sized for waiting), streams it to the store writer, reports progress, and
+// stops the run when a provider fails every call (a bad key, an unknown model). A trial ends on
+// whichever thread gave its last score, often the transport's I/O thread. Lives for one run_suite
+// call, which calls wait_all() before it ends, so no callback outlives it. complete() may be called
+// from any thread; the rest from the runner's.
 
 #include <atomic>
 #include <chrono>
@@ -64,7 +67,9 @@ private:
     int streak = 0;
   };
 
-  void finish_trial(const TrialTask& task, CallResult result);
+  struct Scoring;
+  void start_trial(const TrialTask& task, CallResult result);
+  void end_trial(ScoredTrial scored, const std::string& provider_id);
   void track_provider_health(const std::string& provider_id, const Trial& trial);
   void release();
 
@@ -81,6 +86,8 @@ private:
   std::string m_abort_message;
   std::mutex m_observer_mutex;
   RunProgress m_progress;
+  // Only when some evaluator blocks a thread on a model (multi-step judges, scripts).
+  std::unique_ptr<WorkerPool> m_blocking;
   WorkerPool m_pool; // last member: destroyed, and so drained, first
 };
 

@@ -1,5 +1,6 @@
 #include "engine/trial_scoring.hpp"
 
+#include <atomic>
 #include <future>
 #include <utility>
 
@@ -9,6 +10,14 @@ namespace evalgate {
 
 namespace {
 
+Score internal_error(const BoundEvaluator& bound, const std::exception& e)
+{
+  Score score;
+  score.metric = bound.metric;
+  score.error = std::string("internal error in evaluator: ") + e.what();
+  return score;
+}
+
 Score guarded_evaluate(const BoundEvaluator& bound, const EvalInput& input)
 {
   try {
@@ -16,12 +25,28 @@ Score guarded_evaluate(const BoundEvaluator& bound, const EvalInput& input)
     score.metric = bound.metric;
     return score;
   } catch (const std::exception& e) {
-    Score score;
-    score.metric = bound.metric;
-    score.error = std::string("internal error in evaluator: ") + e.what();
-    return score;
+    return internal_error(bound, e);
   }
 }
+
+// The scores of one trial as they come in, from any thread; the last one in hands them on.
+struct Scoring {
+  std::vector<Score> scores;
+  std::atomic<std::size_t> remaining;
+  ScoresDone done;
+
+  Scoring(std::size_t count, ScoresDone on_done) : scores(count), remaining(count), done(std::move(on_done))
+  {
+  }
+
+  void put(std::size_t position, Score score)
+  {
+    scores[position] = std::move(score);
+    if (remaining.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+      done(std::move(scores));
+    }
+  }
+};
 
 } // namespace
 
@@ -39,38 +64,69 @@ Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs,
   return list;
 }
 
-std::vector<Score> score_trial(const EvalInput& input, std::initializer_list<const EvaluatorList*> lists)
+void score_trial_async(const EvalInput& input, std::initializer_list<const EvaluatorList*> lists,
+                       const BlockingRunner& run_blocking, ScoresDone done)
 {
   std::vector<const BoundEvaluator*> order;
-  std::vector<std::size_t> waiting; // positions in `order` of evaluators that call a model
   for (const EvaluatorList* list : lists) {
     for (const auto& bound : *list) {
-      if (bound.evaluator->calls_model()) {
-        waiting.push_back(order.size());
-      }
       order.push_back(&bound);
     }
   }
-  std::vector<Score> scores(order.size());
-  // All but the last waiting evaluator start on their own threads; the last one and the CPU-only
-  // evaluators run here meanwhile.
-  std::vector<std::pair<std::size_t, std::future<Score>>> started;
-  std::vector<bool> runs_elsewhere(order.size(), false);
-  for (std::size_t i = 0; i + 1 < waiting.size(); ++i) {
-    const BoundEvaluator* bound = order[waiting[i]];
-    runs_elsewhere[waiting[i]] = true;
-    started.emplace_back(waiting[i], std::async(std::launch::async,
-                                                [bound, &input] { return guarded_evaluate(*bound, input); }));
+  if (order.empty()) {
+    done({});
+    return;
   }
+  auto scoring = std::make_shared<Scoring>(order.size(), std::move(done));
+  // Model calls first, so their round trips overlap the CPU-only evaluators below.
   for (std::size_t i = 0; i < order.size(); ++i) {
-    if (!runs_elsewhere[i]) {
-      scores[i] = guarded_evaluate(*order[i], input);
+    const BoundEvaluator* bound = order[i];
+    if (!bound->evaluator->evaluates_async()) {
+      continue;
+    }
+    try {
+      bound->evaluator->evaluate_async(input, [scoring, i, bound](Score score) {
+        score.metric = bound->metric;
+        scoring->put(i, std::move(score));
+      });
+    } catch (const std::exception& e) {
+      scoring->put(i, internal_error(*bound, e)); // thrown without answering (evaluator.hpp)
     }
   }
-  for (auto& [position, future] : started) {
-    scores[position] = future.get();
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const BoundEvaluator* bound = order[i];
+    if (bound->evaluator->calls_model() && !bound->evaluator->evaluates_async()) {
+      run_blocking([scoring, i, bound, input] { scoring->put(i, guarded_evaluate(*bound, input)); });
+    }
   }
-  return scores;
+  for (std::size_t i = 0; i < order.size(); ++i) {
+    const BoundEvaluator* bound = order[i];
+    if (!bound->evaluator->calls_model() && !bound->evaluator->evaluates_async()) {
+      scoring->put(i, guarded_evaluate(*bound, input));
+    }
+  }
+}
+
+std::vector<Score> score_trial(const EvalInput& input, std::initializer_list<const EvaluatorList*> lists)
+{
+  std::vector<std::function<void()>> blocking;
+  std::promise<std::vector<Score>> scored;
+  auto scores = scored.get_future();
+  score_trial_async(
+      input, lists, [&blocking](std::function<void()> job) { blocking.push_back(std::move(job)); },
+      [&scored](std::vector<Score> all) { scored.set_value(std::move(all)); });
+  // All but the last blocking evaluator start on their own threads; the last one runs here.
+  std::vector<std::future<void>> started;
+  for (std::size_t i = 0; i + 1 < blocking.size(); ++i) {
+    started.push_back(std::async(std::launch::async, std::move(blocking[i])));
+  }
+  if (!blocking.empty()) {
+    blocking.back()();
+  }
+  for (auto& future : started) {
+    future.get();
+  }
+  return scores.get();
 }
 
 } // namespace evalgate

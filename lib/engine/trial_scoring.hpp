@@ -1,11 +1,13 @@
 #pragma once
 // engine/trial_scoring: an evaluator bound to its metric name, and the scoring of one trial with
 // its evaluators. Evaluators that call a model (judges, embedding judges, scripts) each wait a round
-// trip; when a trial has several, they run at the same time — one on the calling thread, the others
-// on threads of their own — so a trial's scoring costs one round trip, not one per judge. Scores
-// keep the evaluators' order either way. Evaluators are shared by concurrent trials and must be
-// thread-safe (evaluators/evaluator.hpp).
+// trip; a trial's model calls are all under way at once, so its scoring costs one round trip, not
+// one per judge. Those that can wait without a thread (evaluates_async(): single-call judges,
+// embeddings through the batcher) hold none; the others block a thread each. Scores keep the
+// evaluators' order either way. Evaluators are shared by concurrent trials and must be thread-safe
+// (evaluators/evaluator.hpp).
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -28,8 +30,22 @@ using EvaluatorList = std::vector<BoundEvaluator>;
 Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs,
                                        const EvaluatorContext& context);
 
-// The scores of `input` under every evaluator of `lists`, in order. An evaluator that throws gives
-// an errored score ("internal error in evaluator: ..."), never an exception.
+// Runs a job on a thread that may block for a model round trip (a pool sized for waiting).
+using BlockingRunner = std::function<void(std::function<void()> job)>;
+using ScoresDone = std::function<void(std::vector<Score>)>;
+
+// Scores `input` under every evaluator of `lists` without waiting here for any model: evaluators
+// that evaluate asynchronously are started first, those that block on a model go to
+// `run_blocking` (one job each), and the CPU-only ones run here. `done` runs exactly once with
+// the scores in the evaluators' order, on whichever thread produced the last score (this one,
+// before returning, when nothing waits on a model; else often a transport's I/O thread). `input`'s
+// case and trial must stay alive until then. An evaluator that throws gives an errored score
+// ("internal error in evaluator: ..."), never an exception.
+void score_trial_async(const EvalInput& input, std::initializer_list<const EvaluatorList*> lists,
+                       const BlockingRunner& run_blocking, ScoresDone done);
+
+// The same, blocking until every score is in: blocking evaluators run on threads of their own but
+// the last, which runs here.
 std::vector<Score> score_trial(const EvalInput& input, std::initializer_list<const EvaluatorList*> lists);
 
 } // namespace evalgate

@@ -2,7 +2,9 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
 
 #include "engine/trial_scoring.hpp"
@@ -70,7 +72,90 @@ public:
   bool calls_model() const override { return true; }
 };
 
+// A stand-in for a single-call judge that waits without a thread: evaluate_async() only records its
+// answer callback, and the test answers later, as a transport's I/O thread would.
+class HeldJudge final : public Evaluator {
+public:
+  HeldJudge(std::vector<ScoreDone>& held, double value) : m_held(held), m_value(value) {}
+  Score evaluate(const EvalInput&) const override { throw std::runtime_error("asked to block a thread"); }
+  void evaluate_async(const EvalInput&, ScoreDone done) const override { m_held.push_back(std::move(done)); }
+  bool calls_model() const override { return true; }
+  bool evaluates_async() const override { return true; }
+  double value() const { return m_value; }
+
+private:
+  std::vector<ScoreDone>& m_held;
+  double m_value;
+};
+
+class ThrowsAsync final : public Evaluator {
+public:
+  Score evaluate(const EvalInput&) const override { throw std::runtime_error("asked to block a thread"); }
+  void evaluate_async(const EvalInput&, ScoreDone) const override { throw std::runtime_error("no client"); }
+  bool calls_model() const override { return true; }
+  bool evaluates_async() const override { return true; }
+};
+
+Score valued(double value)
+{
+  Score score;
+  score.value = value;
+  score.pass = true;
+  return score;
+}
+
 } // namespace
+
+TEST_CASE("asynchronous judges of a trial are all asked before any answers, on no thread of their own")
+{
+  std::vector<ScoreDone> held;
+  Rendezvous unused(1);
+  EvaluatorList defaults;
+  defaults.push_back({"judge-a", std::make_unique<HeldJudge>(held, 0.5)});
+  defaults.push_back({"heuristic", std::make_unique<Fixed>(0.25)});
+  defaults.push_back({"judge-b", std::make_unique<HeldJudge>(held, 0.75)});
+  EvaluatorList per_case;
+  per_case.push_back({"blocking", std::make_unique<MeetingJudge>(unused)});
+
+  const Case test_case;
+  const Trial trial;
+  std::vector<std::function<void()>> blocking_jobs;
+  std::optional<std::vector<Score>> scored;
+  score_trial_async(
+      EvalInput{test_case, trial}, {&defaults, &per_case},
+      [&](std::function<void()> job) { blocking_jobs.push_back(std::move(job)); },
+      [&](std::vector<Score> scores) { scored = std::move(scores); });
+  // Both judges are waiting at once and nothing was started for them: only the blocking one has a job.
+  REQUIRE(held.size() == 2);
+  REQUIRE(blocking_jobs.size() == 1);
+  CHECK_FALSE(scored.has_value());
+  blocking_jobs[0]();
+  held[1](valued(0.75)); // answers land in any order
+  CHECK_FALSE(scored.has_value());
+  held[0](valued(0.5));
+  REQUIRE(scored.has_value());
+  REQUIRE(scored->size() == 4);
+  CHECK((*scored)[0].metric == "judge-a");
+  CHECK((*scored)[0].value == doctest::Approx(0.5));
+  CHECK((*scored)[1].metric == "heuristic");
+  CHECK((*scored)[2].metric == "judge-b");
+  CHECK((*scored)[2].value == doctest::Approx(0.75));
+  CHECK((*scored)[3].metric == "blocking");
+}
+
+TEST_CASE("an asynchronous evaluator that throws instead of answering gives an errored score")
+{
+  EvaluatorList list;
+  list.push_back({"judge", std::make_unique<ThrowsAsync>()});
+  list.push_back({"heuristic", std::make_unique<Fixed>(1.0)});
+  const Case test_case;
+  const Trial trial;
+  const auto scores = score_trial(EvalInput{test_case, trial}, {&list});
+  REQUIRE(scores.size() == 2);
+  CHECK(scores[0].metric == "judge");
+  CHECK(scores[0].error == "internal error in evaluator: no client");
+  CHECK(scores[1].error.empty());
+}
 
 TEST_CASE("a trial's judges wait for their models at the same time, and scores keep the evaluators' order")
 {
