@@ -8,13 +8,15 @@ namespace evalgate {
 
 namespace {
 
-// After this many consecutive non-retryable failures with no success, a provider is taken to be
-// misconfigured (bad key, unknown model): the run stops with one message instead of thousands.
+// After this many consecutive failures of these kinds with no success, a provider is taken to be
+// misconfigured (bad key, unknown model, wrong port or host): the run stops with one message
+// instead of thousands. A network failure reaches here only after its retries; without this, a
+// suite pointed at a closed port retried every one of 20,000 trials for half an hour.
 constexpr int k_fatal_streak = 5;
 
 bool is_fatal_kind(FailureKind kind)
 {
-  return kind == FailureKind::http_4xx || kind == FailureKind::config;
+  return kind == FailureKind::http_4xx || kind == FailureKind::config || kind == FailureKind::network;
 }
 
 Trial trial_from(const TrialTask& task, CallResult result)

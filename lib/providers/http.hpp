@@ -54,7 +54,7 @@ struct HttpResponse {
   bool replay_miss = false;  // --cache replay had no entry: a config failure (transport_error says which)
 
   // First header with this (lower-case) name, or nullptr.
-  const std::string* header(const std::string& lower_name) const
+  const std::string* header(std::string_view lower_name) const
   {
     for (const auto& [name, value] : headers) {
       if (name == lower_name) {

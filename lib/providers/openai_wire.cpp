@@ -1,6 +1,7 @@
 #include "providers/openai_wire.hpp"
 
 #include "providers/openai_chat_sax.hpp"
+#include "providers/openai_embed_decode.hpp"
 
 #include <fmt/format.h>
 
@@ -75,44 +76,10 @@ public:
   Result<std::vector<std::vector<float>>> decode_embed(const HttpResponse& response,
                                                        Usage& usage) const override
   {
-    auto parsed = parse_body(response.body);
-    if (!parsed) {
-      return fail(parsed.error());
+    if (auto common = decode_openai_embeddings_common(response.body, usage)) {
+      return std::move(*common);
     }
-    const auto data = parsed->is_object() ? parsed->find("data") : parsed->end();
-    if (!parsed->is_object() || data == parsed->end() || !data->is_array()) {
-      if (auto message = error_member_message(*parsed)) {
-        return fail(ErrorCategory::data, fmt::format("error in a 200 response: {}", *message));
-      }
-      return fail(ErrorCategory::data, "malformed embeddings response: expected a 'data' array");
-    }
-    std::vector<std::vector<float>> vectors(data->size());
-    std::vector<bool> seen(data->size(), false);
-    for (std::size_t i = 0; i < data->size(); ++i) {
-      const Json& item = (*data)[i];
-      // Order by `index`, never by array position (providers.md §1.3).
-      const std::size_t index =
-          item.is_object() && item.contains("index") && item["index"].is_number_unsigned()
-              ? item["index"].get<std::size_t>()
-              : i;
-      if (index >= vectors.size() || seen[index] || !item.contains("embedding") ||
-          !item["embedding"].is_array()) {
-        return fail(
-            ErrorCategory::data,
-            fmt::format("malformed embeddings response: data[{}] has no usable 'embedding' or 'index'", i));
-      }
-      auto vector = float_vector(item["embedding"]);
-      if (!vector) {
-        return fail(ErrorCategory::data, fmt::format("malformed embeddings response: data[{}].embedding {}",
-                                                     i, vector.error().message));
-      }
-      vectors[index] = std::move(*vector);
-      seen[index] = true;
-    }
-    if (const auto it = parsed->find("usage"); it != parsed->end()) {
-      usage = openai_usage(*it);
-    }
-    return vectors;
+    return decode_openai_embeddings(response.body, usage);
   }
 
 private:
@@ -132,6 +99,48 @@ private:
 };
 
 } // namespace
+
+Result<std::vector<std::vector<float>>> decode_openai_embeddings(std::string_view body, Usage& usage)
+{
+  auto parsed = parse_body(body);
+  if (!parsed) {
+    return fail(parsed.error());
+  }
+  const auto data = parsed->is_object() ? parsed->find("data") : parsed->end();
+  if (!parsed->is_object() || data == parsed->end() || !data->is_array()) {
+    if (auto message = error_member_message(*parsed)) {
+      return fail(ErrorCategory::data, fmt::format("error in a 200 response: {}", *message));
+    }
+    return fail(ErrorCategory::data, "malformed embeddings response: expected a 'data' array");
+  }
+  std::vector<std::vector<float>> vectors(data->size());
+  std::vector<bool> seen(data->size(), false);
+  for (std::size_t i = 0; i < data->size(); ++i) {
+    const Json& item = (*data)[i];
+    // Order by `index`, never by array position (providers.md §1.3).
+    const std::size_t index =
+        item.is_object() && item.contains("index") && item["index"].is_number_unsigned()
+            ? item["index"].get<std::size_t>()
+            : i;
+    if (index >= vectors.size() || seen[index] || !item.contains("embedding") ||
+        !item["embedding"].is_array()) {
+      return fail(
+          ErrorCategory::data,
+          fmt::format("malformed embeddings response: data[{}] has no usable 'embedding' or 'index'", i));
+    }
+    auto vector = float_vector(item["embedding"]);
+    if (!vector) {
+      return fail(ErrorCategory::data, fmt::format("malformed embeddings response: data[{}].embedding {}",
+                                                   i, vector.error().message));
+    }
+    vectors[index] = std::move(*vector);
+    seen[index] = true;
+  }
+  if (const auto it = parsed->find("usage"); it != parsed->end()) {
+    usage = openai_usage(*it);
+  }
+  return vectors;
+}
 
 Result<Completion> decode_openai_chat(std::string_view body)
 {

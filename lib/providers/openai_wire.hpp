@@ -40,6 +40,10 @@ std::shared_ptr<const Provider> make_openai_wire(OpenAiWire wire);
 // provider's decode takes a tree-free path first for the common shape, with the same results).
 Result<Completion> decode_openai_chat(std::string_view body);
 
+// An embeddings body as one vector per input in `index` order, through a JSON tree (any shape; the
+// provider's decode takes a simdjson path first for the common shape, with the same results).
+Result<std::vector<std::vector<float>>> decode_openai_embeddings(std::string_view body, Usage& usage);
+
 // OpenAI's `usage` object (chat or embeddings) as Usage; cached tokens stay inside prompt_tokens.
 Usage openai_usage(const Json& usage);
 

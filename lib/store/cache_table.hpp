@@ -51,8 +51,8 @@ public:
   // and is counted in read_errors(). Only keys present at open() or written through this object
   // are looked up in the database: a row another process commits later is a miss.
   std::optional<std::string> lookup(const std::string& key);
-  // Queues an insert-or-replace of `row`. Rows are committed in batches of up to 64, at most
-  // ~100 ms after the first queued one, and at once on flush(); until then lookup() misses them.
+  // Queues an insert-or-replace of `row`. Rows are committed in batches of up to 1,024, at most
+  // ~1 s after the first queued one, and at once on flush(); until then lookup() misses them.
   void put(CacheRow row);
   // Waits until every queued row is committed; the first write error, if any.
   Result<void> flush();

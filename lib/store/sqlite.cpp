@@ -87,7 +87,12 @@ Result<Db> Db::open(const std::string& path)
 
   // The first statement that reads the file is where a non-database or unreadable file fails,
   // so its error is reported as an open error.
-  auto pragmas = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;");
+  // A run writes from two connections (trials, response cache); each commit by one empties the
+  // other's page cache, and each checkpoint copies the WAL back with an fdatasync. At the default
+  // 1,000-page checkpoint a 20,000-request run did ~150 checkpoints; 8,000 pages (a WAL of up to
+  // ~32 MB, removed when the last connection closes) cut pwrite/pread/fdatasync calls by a third.
+  auto pragmas = db.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; "
+                         "PRAGMA wal_autocheckpoint=8000;");
   if (!pragmas) {
     return open_error(path, db.last_message());
   }

@@ -134,6 +134,27 @@ TEST_CASE("an unrecoverable 401 stops the run early with one clear message and e
   }
 }
 
+TEST_CASE("a provider nobody listens for stops the run after a few trials instead of retrying every one")
+{
+  SuiteShape shape;
+  shape.cases = 200;
+  shape.concurrency = 2;
+  shape.max_retries = 1;
+  Harness h({}, shape);
+  h.mock().stop(); // its port now refuses connections
+  auto r = h.evalgate({"run", "--db", h.db(), "--no-progress"});
+  INFO(r.err);
+  CHECK(r.exit_code == 3);
+  CHECK(r.err.find("failed 5 trials in a row without a single success (network)") != std::string::npos);
+  CHECK(r.err.find("stopping the run") != std::string::npos);
+  const RunData run = latest_run(h.db());
+  CHECK(run.info.status == RunStatus::failed);
+  CHECK(run.trials.size() < 20);
+  for (const auto& t : run.trials) {
+    CHECK(t.trial.failure == FailureKind::network);
+  }
+}
+
 TEST_CASE("an invalid suite exits 2 with the location before any request")
 {
   Harness h;

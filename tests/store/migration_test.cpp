@@ -68,7 +68,7 @@ TEST_CASE("an empty database is migrated to the current schema with every table"
   CHECK(table_names(db) == expected);
 }
 
-TEST_CASE("the database is opened in WAL mode with foreign keys on")
+TEST_CASE("the database is opened in WAL mode with foreign keys on and checkpoints every 8,000 pages")
 {
   TempDir dir;
   auto db = raw_db(dir.file("evalgate.db"));
@@ -80,6 +80,10 @@ TEST_CASE("the database is opened in WAL mode with foreign keys on")
   REQUIRE(keys);
   REQUIRE(keys->step().value());
   CHECK(keys->integer(0) == 1);
+  auto checkpoint = db.prepare("PRAGMA wal_autocheckpoint");
+  REQUIRE(checkpoint);
+  REQUIRE(checkpoint->step().value());
+  CHECK(checkpoint->integer(0) == 8000);
 }
 
 TEST_CASE("reopening a current database changes nothing and keeps its runs")
