@@ -3,9 +3,13 @@
 // flowing through"). Plain data: copyable, no behaviour beyond trivial helpers, no I/O.
 // Depends on nlohmann::json for free-form values (case vars, provider params, evaluator config).
 
+#include <cstddef>
 #include <cstdint>
+#include <deque>
+#include <iterator>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -98,6 +102,79 @@ struct Case {
   Location location;
 };
 
+// CaseList: a suite's cases in compact form. A Case held as a struct costs ~700 bytes with a
+// few short vars (288 for the struct, the rest nlohmann::json nodes), so 50,000 cases were ~35 MiB
+// held for the whole run. Here each case is its id plus one MessagePack record of the rest (~40
+// bytes for three short vars) in a chunked arena, and a 40-byte index entry: ~80 bytes a case.
+// operator[] and iteration rebuild a full Case (a copy; ~1 µs for a small case), equal field for
+// field to the one pushed (numbers keep their values; a positive integer may come back unsigned,
+// which compares and prints the same). id() reads an id without rebuilding.
+// Not thread-safe for writes; concurrent const reads are fine.
+class CaseList {
+public:
+  class Iterator {
+  public:
+    using iterator_category = std::input_iterator_tag;
+    using value_type = Case;
+    using difference_type = std::ptrdiff_t;
+    using pointer = void;
+    using reference = Case;
+
+    Iterator(const CaseList* list, std::size_t index) : m_list(list), m_index(index) {}
+    Case operator*() const { return (*m_list)[m_index]; }
+    Iterator& operator++()
+    {
+      ++m_index;
+      return *this;
+    }
+    bool operator==(const Iterator& other) const { return m_index == other.m_index; }
+    bool operator!=(const Iterator& other) const { return m_index != other.m_index; }
+
+  private:
+    const CaseList* m_list;
+    std::size_t m_index;
+  };
+
+  CaseList() = default;
+  CaseList(std::initializer_list<Case> cases);
+
+  std::size_t size() const { return m_entries.size(); }
+  bool empty() const { return m_entries.empty(); }
+  void clear();
+  void push_back(const Case& test_case);
+
+  // The case at `index` (< size()), rebuilt.
+  Case operator[](std::size_t index) const;
+  // The id of the case at `index`, without rebuilding it; valid while the list is not cleared.
+  std::string_view id(std::size_t index) const;
+  // Whether the case at `index` has evaluators of its own, without rebuilding it.
+  bool has_evaluators(std::size_t index) const { return m_entries[index].has_evaluators != 0; }
+
+  Iterator begin() const { return {this, 0}; }
+  Iterator end() const { return {this, m_entries.size()}; }
+
+private:
+  struct Entry {
+    std::uint32_t chunk = 0;
+    std::uint32_t offset = 0; // of the id; the record follows it
+    std::uint32_t id_size = 0;
+    std::uint32_t record_size : 31; // a row is at most 16 MiB (suite/dataset_formats.hpp)
+    std::uint32_t has_evaluators : 1;
+    std::uint32_t dataset = 0; // into m_strings
+    std::uint32_t file = 0;    // location.file, into m_strings
+    long row = 0;
+    std::int32_t line = 0;
+    std::int32_t column = 0;
+  };
+
+  std::uint32_t intern(const std::string& text);
+  std::string_view bytes(const Entry& entry) const;
+
+  std::deque<Entry> m_entries;     // a deque: growing never copies the whole index
+  std::vector<std::string> m_chunks; // each reserved once, so views into it stay valid
+  std::vector<std::string> m_strings; // dataset paths and location files, few and shared
+};
+
 struct Suite {
   std::string name;
   std::string path;     // the suite file as given
@@ -106,7 +183,7 @@ struct Suite {
   std::vector<ProviderSpec> providers;
   std::vector<ProviderSpec> judges;
   std::vector<std::string> datasets;
-  std::vector<Case> cases; // all datasets, in order
+  CaseList cases; // all datasets, in order
   std::vector<EvaluatorSpec> evaluators;
   std::vector<GateRule> gate;
   int concurrency = 16;

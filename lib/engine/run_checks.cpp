@@ -25,9 +25,10 @@ Result<void> check_resumable(const RunData& stored, const Suite& suite, const st
                                           std::to_string(suite.cases.size()));
   }
   for (std::size_t i = 0; i < suite.cases.size(); ++i) {
-    if (stored.cases[i].id != suite.cases[i].id) {
+    if (stored.cases[i].id != suite.cases.id(i)) {
       return fail(ErrorCategory::usage, "cannot resume run " + stored.info.id + ": case " + std::to_string(i + 1) +
-                                            " was '" + stored.cases[i].id + "', is now '" + suite.cases[i].id + "'");
+                                            " was '" + stored.cases[i].id + "', is now '" +
+                                            std::string(suite.cases.id(i)) + "'");
     }
   }
   if (stored.info.repeat != suite.repeat) {

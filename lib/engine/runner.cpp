@@ -8,6 +8,10 @@
 
 #include <fmt/format.h>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #include "core/template.hpp"
 #include "engine/client_setup.hpp"
 #include "engine/run_checks.hpp"
@@ -81,7 +85,13 @@ Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& o
     if (options.shard) {
       info.options["shard"] = Json{{"index", options.shard->index}, {"count", options.shard->count}};
     }
-    if (auto created = store.create_run(info, suite.cases); !created) {
+    // One case rebuilt at a time from the suite's compact list, never all of them at once.
+    Case current;
+    auto case_at = [&suite, &current](std::size_t i) -> const Case& {
+      current = suite.cases[i];
+      return current;
+    };
+    if (auto created = store.create_run(info, suite.cases.size(), case_at); !created) {
       return fail(created.error());
     }
     return start;
@@ -110,25 +120,24 @@ Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& o
   return start;
 }
 
-// Case-major order, so every candidate progresses together and an interrupted run is balanced.
-std::vector<TrialTask> plan_trials(const Suite& suite, const std::vector<Candidate>& candidates,
-                                   const std::set<TrialKey>& done)
+// The trials still to run: all of them, less those already stored (a resume).
+std::int64_t count_trials(const Suite& suite, const std::vector<Candidate>& candidates, const std::set<TrialKey>& done)
 {
-  std::map<std::string, const Prompt*> prompts;
-  for (const auto& prompt : suite.prompts) {
-    prompts[prompt.id] = &prompt;
+  const auto all = static_cast<std::int64_t>(suite.cases.size()) * suite.repeat *
+                   static_cast<std::int64_t>(candidates.size());
+  if (done.empty()) {
+    return all;
   }
-  std::vector<TrialTask> tasks;
+  std::int64_t stored = 0;
   for (std::size_t ci = 0; ci < suite.cases.size(); ++ci) {
+    const std::string id(suite.cases.id(ci));
     for (int r = 0; r < suite.repeat; ++r) {
       for (const auto& candidate : candidates) {
-        if (done.count(TrialKey{candidate.id, suite.cases[ci].id, r}) == 0) {
-          tasks.push_back({&candidate, prompts.at(candidate.prompt_id), &suite.cases[ci], ci, r});
-        }
+        stored += done.count(TrialKey{candidate.id, id, r}) == 0 ? 0 : 1;
       }
     }
   }
-  return tasks;
+  return all - stored;
 }
 
 EvaluatorContext run_context(const Suite& suite, const ClientMap& judges)
@@ -148,14 +157,16 @@ EvaluatorContext run_context(const Suite& suite, const ClientMap& judges)
 
 Result<std::vector<EvaluatorList>> build_case_evaluators(const Suite& suite, const EvaluatorContext& context)
 {
-  std::vector<EvaluatorList> per_case;
-  per_case.reserve(suite.cases.size());
-  for (const auto& test_case : suite.cases) {
-    auto own = build_evaluators(test_case.evaluators, context);
+  std::vector<EvaluatorList> per_case(suite.cases.size());
+  for (std::size_t ci = 0; ci < suite.cases.size(); ++ci) {
+    if (!suite.cases.has_evaluators(ci)) {
+      continue; // most cases: nothing to build, and no need to rebuild the case
+    }
+    auto own = build_evaluators(suite.cases[ci].evaluators, context);
     if (!own) {
       return fail(own.error());
     }
-    per_case.push_back(std::move(own).value());
+    per_case[ci] = std::move(own).value();
   }
   return per_case;
 }
@@ -222,32 +233,55 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
     const int limit = std::max(1, options.concurrency > 0 ? options.concurrency : suite.concurrency);
     TrialPipeline pipeline(options, limit, observer, **writer, std::move(defaults).value(),
                            std::move(per_case).value());
-    const std::vector<TrialTask> tasks = plan_trials(suite, candidates, start->done);
-    pipeline.progress().total = static_cast<std::int64_t>(tasks.size());
+    pipeline.progress().total = count_trials(suite, candidates, start->done);
     pipeline.progress().skipped = static_cast<std::int64_t>(start->done.size());
     observer.on_start(info, pipeline.progress());
 
-    for (const auto& task : tasks) {
-      // Judge calls count too: every client of the run feeds the same meter.
-      if (options.max_cost_usd && (*builder)->spend().spent() >= *options.max_cost_usd) {
-        outcome.budget_exhausted = true;
-        break;
+    std::map<std::string, const Prompt*> prompts;
+    for (const auto& prompt : suite.prompts) {
+      prompts[prompt.id] = &prompt;
+    }
+    // Case-major order, so every candidate progresses together and an interrupted run is
+    // balanced. Trials are made as they are admitted, and each case is rebuilt from the suite's
+    // compact list once, shared by its trials until the last of them is scored: at most about
+    // `limit` cases exist as structs at a time, however large the dataset.
+    bool admitting = true;
+    for (std::size_t ci = 0; admitting && ci < suite.cases.size(); ++ci) {
+      std::shared_ptr<const Case> test_case;
+      for (int r = 0; admitting && r < suite.repeat; ++r) {
+        for (const auto& candidate : candidates) {
+          if (!start->done.empty() &&
+              start->done.count(TrialKey{candidate.id, std::string(suite.cases.id(ci)), r}) != 0) {
+            continue;
+          }
+          // Judge calls count too: every client of the run feeds the same meter.
+          if (options.max_cost_usd && (*builder)->spend().spent() >= *options.max_cost_usd) {
+            outcome.budget_exhausted = true;
+            admitting = false;
+            break;
+          }
+          if (!pipeline.acquire_slot(limit)) {
+            admitting = false;
+            break;
+          }
+          if (!test_case) {
+            test_case = std::make_shared<const Case>(suite.cases[ci]);
+          }
+          const TrialTask task{&candidate, prompts.at(candidate.prompt_id), test_case.get(), ci, r, test_case};
+          auto messages = render_messages(*task.prompt, *task.test_case);
+          if (!messages) {
+            CallResult failed;
+            failed.failure = FailureKind::config;
+            failed.error = messages.error().message;
+            pipeline.complete(task, std::move(failed));
+            continue;
+          }
+          CallInput input{std::move(messages).value(), &task.test_case->vars, task.repeat_index};
+          clients->at(task.candidate->provider_id)->complete(input, [&pipeline, task](CallResult result) {
+            pipeline.complete(task, std::move(result));
+          });
+        }
       }
-      if (!pipeline.acquire_slot(limit)) {
-        break;
-      }
-      auto messages = render_messages(*task.prompt, *task.test_case);
-      if (!messages) {
-        CallResult failed;
-        failed.failure = FailureKind::config;
-        failed.error = messages.error().message;
-        pipeline.complete(task, std::move(failed));
-        continue;
-      }
-      CallInput input{std::move(messages).value(), &task.test_case->vars, task.repeat_index};
-      clients->at(task.candidate->provider_id)->complete(input, [&pipeline, task](CallResult result) {
-        pipeline.complete(task, std::move(result));
-      });
     }
     // A retry scheduled just after a cancel would still run (and wait out its backoff), so
     // cancel again until nothing is in flight.
@@ -295,6 +329,12 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
   if (incomplete) {
     return outcome;
   }
+#if defined(__GLIBC__)
+  // The run's transient allocations (responses, scores, rows on their way to the writer) were
+  // made on the I/O, scoring and writer threads, whose malloc arenas keep the freed pages; hand
+  // them back before the read-back allocates its digest, so the two phases' peaks do not add up.
+  malloc_trim(0);
+#endif
   // One streaming pass over the stored trials: gating a run of any size holds none of them.
   auto run = digest_stored_run(store, info.id);
   if (!run) {

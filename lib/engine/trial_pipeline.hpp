@@ -35,6 +35,9 @@ struct TrialTask {
   const Case* test_case;
   std::size_t case_index; // into per_case evaluators
   int repeat_index;
+  // Keeps *test_case alive while the trial is in flight and being scored: the runner rebuilds
+  // each case from the suite's compact CaseList only while its trials run.
+  std::shared_ptr<const Case> case_owner;
 };
 
 class TrialPipeline {

@@ -27,8 +27,50 @@ double sample_stddev(const std::vector<double>& values)
 
 } // namespace
 
-RunDigest::RunDigest(const RunInfo& info) : m_run_id(info.id), m_seed(info.seed)
+// Case ids are appended to chunks of this size (a longer id gets a chunk of its own).
+constexpr std::size_t k_id_chunk_bytes = 64 * 1024;
+// The case count a digest trusts for sizing up front; a larger run grows as needed.
+constexpr std::int64_t k_max_case_hint = 1 << 22;
+
+RunDigest::Cell RunDigest::Cells::get(std::uint32_t slot) const
 {
+  if (slot >= sums.size()) {
+    return {};
+  }
+  const auto& c = counts[slot];
+  if (c[0] == 255) {
+    return wide.at(slot);
+  }
+  return {sums[slot], c[0], c[1], c[2]};
+}
+
+void RunDigest::Cells::put(std::uint32_t slot, const Cell& cell)
+{
+  if (slot >= sums.size()) {
+    sums.resize(slot + 1, 0.0); // within the reserved case count, no reallocation
+    counts.resize(slot + 1, {0, 0, 0});
+  }
+  auto& c = counts[slot];
+  if (c[0] != 255 && cell.scored < 255 && cell.passes < 255 && cell.errors < 255) {
+    sums[slot] = cell.sum;
+    c = {static_cast<std::uint8_t>(cell.scored), static_cast<std::uint8_t>(cell.passes),
+         static_cast<std::uint8_t>(cell.errors)};
+    return;
+  }
+  c[0] = 255;
+  wide[slot] = cell;
+}
+
+RunDigest::RunDigest(const RunInfo& info)
+    : m_run_id(info.id), m_seed(info.seed),
+      m_case_hint(static_cast<std::size_t>(std::clamp<std::int64_t>(info.case_count, 0, k_max_case_hint)))
+{
+  m_case_ids.reserve(m_case_hint);
+  std::size_t buckets = 16;
+  while (buckets < 2 * m_case_hint) {
+    buckets *= 2;
+  }
+  m_case_index.assign(buckets, 0);
   for (const Candidate& candidate : info.candidates) {
     candidate_index(candidate.id);
   }
@@ -46,13 +88,35 @@ std::size_t RunDigest::candidate_index(const std::string& id)
 
 std::uint32_t RunDigest::case_slot(const std::string& id)
 {
-  auto found = m_case_slot.find(id);
-  if (found != m_case_slot.end()) {
-    return found->second;
+  const std::size_t mask = m_case_index.size() - 1;
+  std::size_t at = std::hash<std::string_view>{}(id) & mask;
+  for (; m_case_index[at] != 0; at = (at + 1) & mask) {
+    if (m_case_ids[m_case_index[at] - 1] == id) {
+      return m_case_index[at] - 1;
+    }
   }
+  if (m_id_chunks.empty() || m_id_chunks.back().capacity() - m_id_chunks.back().size() < id.size()) {
+    m_id_chunks.emplace_back();
+    m_id_chunks.back().reserve(std::max(k_id_chunk_bytes, id.size()));
+  }
+  std::string& chunk = m_id_chunks.back();
+  const std::size_t offset = chunk.size();
+  chunk.append(id); // within capacity: the chunk's earlier views stay valid
   const auto slot = static_cast<std::uint32_t>(m_case_ids.size());
-  m_case_ids.push_back(id);
-  m_case_slot.emplace(m_case_ids.back(), slot);
+  m_case_ids.push_back(std::string_view(chunk).substr(offset, id.size()));
+  m_case_index[at] = slot + 1;
+  if (2 * m_case_ids.size() > m_case_index.size()) {
+    // More cases than the run said: double the index and place every id again.
+    m_case_index.assign(m_case_index.size() * 2, 0);
+    const std::size_t wider = m_case_index.size() - 1;
+    for (std::uint32_t i = 0; i < m_case_ids.size(); ++i) {
+      std::size_t pos = std::hash<std::string_view>{}(m_case_ids[i]) & wider;
+      while (m_case_index[pos] != 0) {
+        pos = (pos + 1) & wider;
+      }
+      m_case_index[pos] = i + 1;
+    }
+  }
   return slot;
 }
 
@@ -74,17 +138,17 @@ void RunDigest::add_score(std::size_t candidate, std::uint32_t slot, const Score
     fresh.metric = score.metric;
     fresh.summary.candidate_id = m_candidates[candidate];
     fresh.summary.metric = score.metric;
+    fresh.cells.sums.reserve(m_case_hint);
+    fresh.cells.counts.reserve(m_case_hint);
     totals.columns.push_back(std::move(fresh));
   }
   Column& column = totals.columns[it->second];
-  if (column.cells.size() <= slot) {
-    column.cells.resize(std::max<std::size_t>(slot + 1, column.cells.size() * 3 / 2));
-  }
-  Cell& cell = column.cells[slot];
+  Cell cell = column.cells.get(slot);
   ++column.summary.n;
   if (score.errored()) {
     ++column.summary.errors;
     ++cell.errors;
+    column.cells.put(slot, cell);
     return; // an errored score never passes and its value is meaningless
   }
   column.value_sum += score.value;
@@ -97,6 +161,7 @@ void RunDigest::add_score(std::size_t candidate, std::uint32_t slot, const Score
   ++cell.scored;
   cell.sum += score.value;
   cell.passes += score.pass ? 1 : 0;
+  column.cells.put(slot, cell);
 }
 
 void RunDigest::add(const ScoredTrial& scored)
@@ -210,17 +275,17 @@ std::vector<MetricStats> RunDigest::metric_stats(int resamples) const
       double stddev_sum = 0;
       std::int64_t valued_cases = 0;
       for (std::uint32_t slot : order) {
-        if (slot >= column.cells.size() || column.cells[slot].repeats() == 0) {
+        const Cell cell = column.cells.get(slot);
+        if (cell.repeats() == 0) {
           continue;
         }
-        const Cell& cell = column.cells[slot];
         ++s.cases;
         if (cell.scored > 0) {
           case_means.push_back(cell.sum / cell.scored);
           ++valued_cases;
         }
         if (cell.repeats() >= 2 && cell.passes > 0 && cell.passes < cell.repeats()) {
-          s.flaky_cases.push_back(m_case_ids[slot]);
+          s.flaky_cases.emplace_back(m_case_ids[slot]);
         }
         if (cell.scored >= 2) {
           stddev_sum += sample_stddev(column.repeat_values.at(slot));
@@ -309,13 +374,13 @@ std::optional<std::map<std::string, CaseValue>> RunDigest::case_values(const std
     return std::nullopt;
   }
   std::map<std::string, CaseValue> out;
-  const std::vector<Cell>& cells = t->columns[column->second].cells;
+  const Cells& cells = t->columns[column->second].cells;
   for (std::uint32_t slot = 0; slot < cells.size(); ++slot) {
-    const Cell& cell = cells[slot];
+    const Cell cell = cells.get(slot);
     if (cell.repeats() == 0) {
       continue;
     }
-    CaseValue& v = out[m_case_ids[slot]];
+    CaseValue& v = out[std::string(m_case_ids[slot])];
     v.scored = static_cast<int>(cell.scored);
     v.passes = static_cast<int>(cell.passes);
     v.errors = static_cast<int>(cell.errors);

@@ -16,7 +16,7 @@ using store_detail::to_json_text;
 
 namespace {
 
-Result<void> check_unique_ids(const RunInfo& info, const std::vector<Case>& cases)
+Result<void> check_unique_ids(const RunInfo& info, std::size_t case_count, const Store::CaseAt& case_at)
 {
   std::map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < info.candidates.size(); ++i) {
@@ -28,10 +28,11 @@ Result<void> check_unique_ids(const RunInfo& info, const std::vector<Case>& case
     }
   }
   seen.clear();
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    auto [it, fresh] = seen.emplace(cases[i].id, i);
+  for (std::size_t i = 0; i < case_count; ++i) {
+    const std::string& case_id = case_at(i).id;
+    auto [it, fresh] = seen.emplace(case_id, i);
     if (!fresh) {
-      return fail(ErrorCategory::data, "case id '" + cases[i].id + "' appears twice (positions " +
+      return fail(ErrorCategory::data, "case id '" + case_id + "' appears twice (positions " +
                                          std::to_string(it->second + 1) + " and " + std::to_string(i + 1) +
                                          "); case ids must be unique within a run");
     }
@@ -131,15 +132,16 @@ std::string json_text_of(const Json& value)
   return to_json_text(value);
 }
 
-Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, const std::vector<Case>& cases)
+Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, std::size_t case_count,
+                          const Store::CaseAt& case_at)
 {
   auto stmt = db.prepare("INSERT INTO cases (run_id, id, position, dataset, row, vars, expected, context, tags, "
                          "metadata, evaluators) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
   if (!stmt) {
     return fail(stmt.error());
   }
-  for (std::size_t i = 0; i < cases.size(); ++i) {
-    const Case& c = cases[i];
+  for (std::size_t i = 0; i < case_count; ++i) {
+    const Case& c = case_at(i);
     auto done = stmt->bind_text(1, run_id)
                   .bind_text(2, c.id)
                   .bind_int(3, static_cast<std::int64_t>(i))
@@ -161,9 +163,9 @@ Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, const std::
 
 } // namespace
 
-Result<void> Store::create_run(RunInfo& info, const std::vector<Case>& cases)
+Result<void> Store::create_run(RunInfo& info, std::size_t case_count, const CaseAt& case_at)
 {
-  if (auto unique = check_unique_ids(info, cases); !unique) {
+  if (auto unique = check_unique_ids(info, case_count, case_at); !unique) {
     return unique;
   }
   sqlite::Db& db = m_impl->db;
@@ -198,7 +200,7 @@ Result<void> Store::create_run(RunInfo& info, const std::vector<Case>& cases)
   stored.id = *id;
   stored.started_at = iso8601_utc(now);
   stored.finished_at.clear();
-  stored.case_count = static_cast<std::int64_t>(cases.size());
+  stored.case_count = static_cast<std::int64_t>(case_count);
   if (stored.trial_count == 0) {
     stored.trial_count = static_cast<std::int64_t>(stored.candidates.size()) * stored.case_count * stored.repeat;
   }
@@ -209,7 +211,7 @@ Result<void> Store::create_run(RunInfo& info, const std::vector<Case>& cases)
   if (auto done = insert_candidates(db, stored); !done) {
     return fail(in_context(done.error(), what));
   }
-  if (auto done = insert_cases(db, stored.id, cases); !done) {
+  if (auto done = insert_cases(db, stored.id, case_count, case_at); !done) {
     return fail(in_context(done.error(), what));
   }
   if (auto committed = tx->commit(); !committed) {

@@ -48,7 +48,14 @@ public:
 
   // Inserts runs, candidates and cases rows for a new run; fills info.id (a new unique id) and
   // info.started_at.
-  Result<void> create_run(RunInfo& info, const std::vector<Case>& cases);
+  Result<void> create_run(RunInfo& info, const std::vector<Case>& cases)
+  {
+    return create_run(info, cases.size(), [&cases](std::size_t i) -> const Case& { return cases[i]; });
+  }
+  // The same, one case at a time by position, so a suite's compact CaseList is inserted without
+  // ever holding its cases as structs; case_at's reference need only live until its next call.
+  using CaseAt = std::function<const Case&(std::size_t)>;
+  Result<void> create_run(RunInfo& info, std::size_t case_count, const CaseAt& case_at);
   Result<void> set_run_status(const std::string& run_id, RunStatus status);
   Result<void> save_gate(const std::string& run_id, const std::string& verdict,
                          const std::vector<GateResult>& results);

@@ -109,7 +109,7 @@ private:
 
 } // namespace
 
-Result<std::vector<Case>> read_csv(std::istream& in, const DatasetSource& source)
+Result<std::size_t> read_csv(std::istream& in, const DatasetSource& source, const CaseSink& sink)
 {
   CsvRecords records(in, source.display);
   std::vector<std::string> header;
@@ -145,7 +145,7 @@ Result<std::vector<Case>> read_csv(std::istream& in, const DatasetSource& source
     names += (i == 0 ? "" : ", ") + header[i];
   }
 
-  std::vector<Case> cases;
+  std::size_t count = 0;
   std::vector<std::string> fields;
   for (;;) {
     got = records.next(fields);
@@ -174,12 +174,15 @@ Result<std::vector<Case>> read_csv(std::istream& in, const DatasetSource& source
     if (!built) {
       return fail(built.error());
     }
-    cases.push_back(std::move(*built));
+    if (auto taken = sink(std::move(*built)); !taken) {
+      return fail(taken.error());
+    }
+    ++count;
   }
-  if (cases.empty()) {
+  if (count == 0) {
     return fail(ErrorCategory::data, "no rows after the header", file_location(source.display));
   }
-  return cases;
+  return count;
 }
 
 } // namespace evalgate::suite_detail

@@ -9,6 +9,7 @@
 
 #include "core/result.hpp"
 #include "core/types.hpp"
+#include "suite/dataset_reader.hpp"
 
 namespace evalgate::suite_detail {
 
@@ -29,12 +30,15 @@ struct DatasetSource {
 // cells are parsed as JSON. Errors are category data at `where`.
 Result<Case> make_case(Json fields, const DatasetSource& source, long row, const Location& where, bool csv);
 
+// Each reader hands its cases to `sink` in order, as they are read, and returns how many it
+// read; an error from the sink stops the read and is returned.
 // One JSON object per line; row = physical line number; blank lines skipped; BOM tolerated.
-Result<std::vector<Case>> read_jsonl(std::istream& in, const DatasetSource& source);
+Result<std::size_t> read_jsonl(std::istream& in, const DatasetSource& source, const CaseSink& sink);
 // RFC 4180 with a header; row = record number with the header as row 1.
-Result<std::vector<Case>> read_csv(std::istream& in, const DatasetSource& source);
+Result<std::size_t> read_csv(std::istream& in, const DatasetSource& source, const CaseSink& sink);
 // A JSON array of objects (`json`) or a YAML list of mappings; row = 1-based element index,
 // locations are line:column.
-Result<std::vector<Case>> read_tree(const std::string& text, const DatasetSource& source, bool json);
+Result<std::size_t> read_tree(const std::string& text, const DatasetSource& source, bool json,
+                              const CaseSink& sink);
 
 } // namespace evalgate::suite_detail

@@ -81,9 +81,9 @@ std::string parser_message(const std::string& what)
 
 } // namespace
 
-Result<std::vector<Case>> read_jsonl(std::istream& in, const DatasetSource& source)
+Result<std::size_t> read_jsonl(std::istream& in, const DatasetSource& source, const CaseSink& sink)
 {
-  std::vector<Case> cases;
+  std::size_t count = 0;
   std::string line;
   long row = 0;
   LineReader lines(in);
@@ -125,12 +125,15 @@ Result<std::vector<Case>> read_jsonl(std::istream& in, const DatasetSource& sour
     if (!built) {
       return fail(built.error());
     }
-    cases.push_back(std::move(*built));
+    if (auto taken = sink(std::move(*built)); !taken) {
+      return fail(taken.error());
+    }
+    ++count;
   }
   if (in.bad()) {
     return fail(ErrorCategory::data, "read failed after row " + std::to_string(row), file_location(source.display));
   }
-  return cases;
+  return count;
 }
 
 } // namespace evalgate::suite_detail

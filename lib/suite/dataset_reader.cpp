@@ -44,6 +44,19 @@ std::optional<Format> format_of(const std::filesystem::path& path)
 
 Result<std::vector<Case>> read_dataset(const std::string& path, const std::string& display_path)
 {
+  std::vector<Case> cases;
+  auto read = read_dataset(path, display_path, [&cases](Case&& test_case) -> Result<void> {
+    cases.push_back(std::move(test_case));
+    return {};
+  });
+  if (!read) {
+    return fail(read.error());
+  }
+  return cases;
+}
+
+Result<std::size_t> read_dataset(const std::string& path, const std::string& display_path, const CaseSink& sink)
+{
   namespace fs = std::filesystem;
   const Location file_at = suite_detail::file_location(display_path);
   const auto format = format_of(path);
@@ -63,10 +76,10 @@ Result<std::vector<Case>> read_dataset(const std::string& path, const std::strin
     return fail(ErrorCategory::data, std::string("cannot open: ") + std::strerror(errno), file_at);
   }
   const suite_detail::DatasetSource source{display_path, fs::path(display_path).stem().string()};
-  Result<std::vector<Case>> cases = std::vector<Case>();
+  Result<std::size_t> cases = std::size_t{0};
   switch (*format) {
-  case Format::jsonl: cases = suite_detail::read_jsonl(in, source); break;
-  case Format::csv: cases = suite_detail::read_csv(in, source); break;
+  case Format::jsonl: cases = suite_detail::read_jsonl(in, source, sink); break;
+  case Format::csv: cases = suite_detail::read_csv(in, source, sink); break;
   case Format::json:
   case Format::yaml: {
     // Whole-document formats: a JSON array or YAML list has to be parsed as one tree anyway, and
@@ -83,11 +96,11 @@ Result<std::vector<Case>> read_dataset(const std::string& path, const std::strin
     }
     std::ostringstream text;
     text << in.rdbuf();
-    cases = suite_detail::read_tree(text.str(), source, *format == Format::json);
+    cases = suite_detail::read_tree(text.str(), source, *format == Format::json, sink);
     break;
   }
   }
-  if (cases && cases->empty()) {
+  if (cases && *cases == 0) {
     return fail(ErrorCategory::data, "no cases", file_at);
   }
   return cases;

@@ -12,6 +12,7 @@
 // JSONL and CSV are streamed, one row at most 16 MiB; JSON and YAML are parsed whole, a file at
 // most 16 MiB (k_max_row_bytes).
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,11 @@
 namespace evalgate {
 
 Result<std::vector<Case>> read_dataset(const std::string& path, const std::string& display_path);
+
+// Takes one case as it is read; an error stops the read and becomes read_dataset's.
+using CaseSink = std::function<Result<void>(Case&&)>;
+// The same, streamed: each case goes to `sink` as it is read, so a dataset of any size is never
+// held as Case structs (load_suite keeps them in a CaseList). Returns how many cases were read.
+Result<std::size_t> read_dataset(const std::string& path, const std::string& display_path, const CaseSink& sink);
 
 } // namespace evalgate

@@ -4,7 +4,7 @@
 
 namespace evalgate::suite_detail {
 
-Result<std::vector<Case>> read_tree(const std::string& text, const DatasetSource& source, bool json)
+Result<std::size_t> read_tree(const std::string& text, const DatasetSource& source, bool json, const CaseSink& sink)
 {
   auto document = parse_yaml(text, source.display, json, ErrorCategory::data);
   if (!document) {
@@ -21,8 +21,7 @@ Result<std::vector<Case>> read_tree(const std::string& text, const DatasetSource
                   describe(root),
                 node_location(source.display, root));
   }
-  std::vector<Case> cases;
-  cases.reserve(root.size());
+  std::size_t count = 0;
   long row = 0;
   for (const auto& element : root) {
     ++row;
@@ -39,9 +38,12 @@ Result<std::vector<Case>> read_tree(const std::string& text, const DatasetSource
     if (!built) {
       return fail(built.error());
     }
-    cases.push_back(std::move(*built));
+    if (auto taken = sink(std::move(*built)); !taken) {
+      return fail(taken.error());
+    }
+    ++count;
   }
-  return cases;
+  return count;
 }
 
 } // namespace evalgate::suite_detail

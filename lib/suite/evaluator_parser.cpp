@@ -120,7 +120,11 @@ Result<std::vector<EvaluatorSpec>> parse_evaluators(const SuiteFile& file, const
 
 Result<void> check_evaluators(const Suite& suite)
 {
-  for (const auto& test_case : suite.cases) {
+  for (std::size_t ci = 0; ci < suite.cases.size(); ++ci) {
+    if (!suite.cases.has_evaluators(ci)) {
+      continue; // the suite's own evaluators were checked when they were read
+    }
+    const Case test_case = suite.cases[ci];
     for (const auto& spec : test_case.evaluators) {
       if (auto ok = check_judge_reference(spec, suite.judges); !ok) {
         return ok;
@@ -150,8 +154,11 @@ std::vector<std::string> metric_names(const Suite& suite)
     }
   };
   std::for_each(suite.evaluators.begin(), suite.evaluators.end(), add);
-  for (const auto& test_case : suite.cases) {
-    std::for_each(test_case.evaluators.begin(), test_case.evaluators.end(), add);
+  for (std::size_t ci = 0; ci < suite.cases.size(); ++ci) {
+    if (suite.cases.has_evaluators(ci)) {
+      const Case test_case = suite.cases[ci];
+      std::for_each(test_case.evaluators.begin(), test_case.evaluators.end(), add);
+    }
   }
   return names;
 }

@@ -211,5 +211,5 @@ TEST_CASE("case ids must be unique within a dataset, and a third dataset is chec
   REQUIRE(fine);
   REQUIRE(fine->cases.size() >= 3);
   CHECK(fine->cases[fine->cases.size() - 2].id == "m1");
-  CHECK(fine->cases.back().id == "t1");
+  CHECK(fine->cases[fine->cases.size() - 1].id == "t1");
 }
