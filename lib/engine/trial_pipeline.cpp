@@ -71,10 +71,13 @@ std::unique_ptr<WorkerPool> blocking_pool(int trial_limit, const EvaluatorList& 
 
 } // namespace
 
-// One trial between its call's answer and its last score.
+// One trial between its call's answer and its last score. Evaluators still running after
+// start_trial returns (judges in flight, blocking ones on their pool) read the case: it stays
+// alive until the last score is in.
 struct TrialPipeline::Scoring {
   ScoredTrial scored;
   std::string provider_id;
+  std::shared_ptr<const Case> case_owner;
 };
 
 TrialPipeline::TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer,
@@ -144,6 +147,7 @@ void TrialPipeline::start_trial(const TrialTask& task, CallResult result)
   auto scoring = std::make_shared<Scoring>();
   scoring->scored.trial = trial_from(task, std::move(result));
   scoring->provider_id = task.candidate->provider_id;
+  scoring->case_owner = task.case_owner;
   const Trial& trial = scoring->scored.trial;
   if (!trial.ok()) {
     end_trial(std::move(scoring->scored), scoring->provider_id);
