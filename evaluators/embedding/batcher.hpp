@@ -37,7 +37,10 @@ namespace evalgate {
 
 struct BatcherOptions {
   std::size_t max_batch = 64;          // texts per embed() call
-  std::chrono::milliseconds window{5}; // how long a leader waits for company
+  // How long a leader waits for company. The wait is on the trial's critical path (its judge call
+  // starts at the same moment and takes one round trip): at 5 ms a 50 ms mock made every trial of
+  // the promptfoo comparison 5% slower; texts of one wave of answers still arrive within 1 ms.
+  std::chrono::milliseconds window{1};
   std::size_t cache_capacity = 4096;   // vectors kept (LRU)
 };
 
