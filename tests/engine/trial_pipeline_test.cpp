@@ -36,7 +36,8 @@ public:
     Score score;
     score.pass = !m_case_gone.load();
     score.value = score.pass ? 1 : 0;
-    score.reason = score.pass ? "case " + input.test_case.id + " still there" : "case destroyed under the judge";
+    score.reason =
+        score.pass ? "case " + input.test_case.id + " still there" : "case destroyed under the judge";
     return score;
   }
   bool calls_model() const override { return true; }
@@ -75,11 +76,10 @@ TEST_CASE("a trial's case outlives the evaluators still scoring it after the cal
     Prompt prompt;
     prompt.id = candidate.prompt_id;
     // The runner's own reference goes once the case's trials are handed out: only the trial keeps it.
-    std::shared_ptr<const Case> owner(new Case(sample_cases(1).front()),
-                                      [&case_gone](const Case* gone) {
-                                        case_gone = true;
-                                        delete gone;
-                                      });
+    std::shared_ptr<const Case> owner(new Case(sample_cases(1).front()), [&case_gone](const Case* gone) {
+      case_gone = true;
+      delete gone;
+    });
     REQUIRE(pipeline.acquire_slot(4));
     CallResult answered;
     answered.text = "an answer";
