@@ -4,12 +4,14 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <mutex>
 #include <string_view>
 #include <thread>
-#include <unordered_set>
+#include <vector>
 
+#include "store/key_filter.hpp"
 #include "store/run_id.hpp"
 #include "store/schema.hpp"
 #include "store/sqlite.hpp"
@@ -61,26 +63,26 @@ std::uint64_t fingerprint(std::string_view key)
 } // namespace
 
 struct CacheTable::Impl {
-  // Fingerprints of the keys present when the table was opened (sorted) and of every key written
-  // through it since: a key in neither is a miss without a database read. A lookup was one read
+  // A Bloom filter over the keys present when the table was opened and every key written through
+  // it since: a key it does not hold is a miss without a database read. A lookup was one read
   // transaction (a file lock and ~3 page reads from the WAL) per request, ~20 us at 0 ms latency,
-  // and on a fresh cache every lookup misses. Rows another process commits after open are missed:
-  // an extra call, never a wrong answer.
+  // and on a fresh cache every lookup misses. Fixed size, so a run's memory does not grow with its
+  // requests (a set of fingerprints took ~40 bytes per request); a false positive costs one read.
+  // Rows another process commits after open are missed: an extra call, never a wrong answer.
   std::mutex filter_mutex;
-  std::vector<std::uint64_t> known;
-  std::unordered_set<std::uint64_t> added;
+  KeyFilter filter;
 
   bool may_hold(std::string_view key)
   {
     const std::uint64_t print = fingerprint(key);
     std::lock_guard lock(filter_mutex);
-    return std::binary_search(known.begin(), known.end(), print) || added.count(print) > 0;
+    return filter.may_hold(print);
   }
   void note(std::string_view key)
   {
     const std::uint64_t print = fingerprint(key);
     std::lock_guard lock(filter_mutex);
-    added.insert(print);
+    filter.add(print);
   }
 
   std::mutex read_mutex;
@@ -174,9 +176,8 @@ Result<std::unique_ptr<CacheTable>> CacheTable::open(const std::string& db_path)
     if (!*row) {
       break;
     }
-    impl.known.push_back(fingerprint(keys->text(0)));
+    impl.filter.add(fingerprint(keys->text(0)));
   }
-  std::sort(impl.known.begin(), impl.known.end());
   auto upsert = impl.writer.prepare(k_upsert);
   if (!upsert) {
     return fail(upsert.error());
@@ -280,8 +281,7 @@ Result<std::int64_t> CacheTable::clear()
   }
   {
     std::lock_guard filter(m_impl->filter_mutex);
-    m_impl->known.clear();
-    m_impl->added.clear();
+    m_impl->filter.clear();
   }
   return m_impl->writer.changes();
 }

@@ -49,7 +49,8 @@ public:
 
   // nullopt when absent; a database error also reads as absent (a cache must not fail a call)
   // and is counted in read_errors(). Only keys present at open() or written through this object
-  // are looked up in the database: a row another process commits later is a miss.
+  // are looked up in the database (and a rare false positive of its fixed-size filter): a row
+  // another process commits later is a miss.
   std::optional<std::string> lookup(const std::string& key);
   // Queues an insert-or-replace of `row`. Rows are committed in batches of up to 1,024, at most
   // ~1 s after the first queued one, and at once on flush(); until then lookup() misses them.
