@@ -280,7 +280,8 @@ std::optional<Result<Json>> JudgeCall::take_answer(CallResult result, CallInput&
   return std::nullopt;
 }
 
-Result<Json> JudgeCall::ask(const std::string& step, const Json& values, const VerdictCheck& check)
+Result<std::pair<ModelClient*, CallInput>> JudgeCall::first_call(const std::string& step,
+                                                                 const Json& values) const
 {
   ModelClient* client = m_setup.client();
   if (client == nullptr) {
@@ -292,6 +293,16 @@ Result<Json> JudgeCall::ask(const std::string& step, const Json& values, const V
   }
   CallInput call;
   call.messages.push_back(Message{"user", std::move(*prompt)});
+  return std::pair<ModelClient*, CallInput>{client, std::move(call)};
+}
+
+Result<Json> JudgeCall::ask(const std::string& step, const Json& values, const VerdictCheck& check)
+{
+  auto first = first_call(step, values);
+  if (!first) {
+    return fail(first.error());
+  }
+  auto& [client, call] = *first;
   std::string last_reply;
   for (;;) {
     std::promise<CallResult> answered;
@@ -313,19 +324,13 @@ struct JudgeCall::Asking {
 
 void JudgeCall::ask_async(const std::string& step, const Json& values, VerdictCheck check, VerdictDone done)
 {
-  ModelClient* client = m_setup.client();
-  if (client == nullptr) {
-    done(fail(ErrorCategory::internal, "judge '" + m_setup.judge_id() + "' has no client in this run"));
+  auto first = first_call(step, values);
+  if (!first) {
+    done(fail(first.error()));
     return;
   }
-  auto prompt = m_setup.step(step).render(values);
-  if (!prompt) {
-    done(fail(prompt.error()));
-    return;
-  }
-  auto asking = std::make_shared<Asking>(Asking{client, {}, {}, std::move(check), std::move(done)});
-  asking->call.messages.push_back(Message{"user", std::move(*prompt)});
-  send(asking);
+  send(std::make_shared<Asking>(
+      Asking{first->first, std::move(first->second), {}, std::move(check), std::move(done)}));
 }
 
 void JudgeCall::send(const std::shared_ptr<Asking>& asking)

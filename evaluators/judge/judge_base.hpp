@@ -15,6 +15,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -101,6 +102,8 @@ public:
 
 private:
   struct Asking;
+  // The judge's client and the first message of `step` rendered with `values`.
+  Result<std::pair<ModelClient*, CallInput>> first_call(const std::string& step, const Json& values) const;
   // One answer of the judge: the verdict or error to end with, or nothing when it is worth a re-ask
   // (the re-ask's messages are then already appended to `call`).
   std::optional<Result<Json>> take_answer(CallResult result, CallInput& call, std::string& last_reply,

@@ -9,6 +9,28 @@
 
 using namespace evalgate;
 
+namespace {
+
+// The procedure of stats/intervals.hpp written out plainly: top 53 bits of each mt19937_64 draw
+// scaled to n picks a value; each resample's mean; sorted.
+std::vector<double> reference(const std::vector<double>& values, std::uint64_t seed, int resamples)
+{
+  std::mt19937_64 rng(seed);
+  const double n = static_cast<double>(values.size());
+  std::vector<double> means;
+  for (int r = 0; r < resamples; ++r) {
+    double sum = 0;
+    for (std::size_t i = 0; i < values.size(); ++i) {
+      sum += values[static_cast<std::size_t>(static_cast<double>(rng() >> 11) * 0x1.0p-53 * n)];
+    }
+    means.push_back(sum / n);
+  }
+  std::sort(means.begin(), means.end());
+  return means;
+}
+
+} // namespace
+
 TEST_CASE("Wilson intervals match Newcombe's (1998) published worked examples")
 {
   // Newcombe, Statistics in Medicine 17:857-872, Table I, method 3 (score, no continuity correction).
@@ -148,22 +170,6 @@ TEST_CASE("intervals of many columns at once equal one bootstrap_mean_interval p
 
 TEST_CASE("bootstrap_means follows its documented draw procedure exactly (stored reports stay reproducible)")
 {
-  // The procedure of stats/intervals.hpp written out plainly: top 53 bits of each mt19937_64 draw
-  // scaled to n picks a value; each resample's mean; sorted.
-  auto reference = [](const std::vector<double>& values, std::uint64_t seed, int resamples) {
-    std::mt19937_64 rng(seed);
-    const double n = static_cast<double>(values.size());
-    std::vector<double> means;
-    for (int r = 0; r < resamples; ++r) {
-      double sum = 0;
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        sum += values[static_cast<std::size_t>(static_cast<double>(rng() >> 11) * 0x1.0p-53 * n)];
-      }
-      means.push_back(sum / n);
-    }
-    std::sort(means.begin(), means.end());
-    return means;
-  };
   std::mt19937_64 gen(5);
   std::vector<double> values(1001);
   for (double& v : values) {
@@ -189,31 +195,27 @@ TEST_CASE("pass/fail, dyadic and integer columns, and up to six real ones at onc
 {
   // Columns whose partial sums are exact are summed in integers in any order, real ones several at
   // a time in draw order: both must still equal the plain draw-order procedure.
-  auto reference = [](const std::vector<double>& values, std::uint64_t seed, int resamples) {
-    std::mt19937_64 rng(seed);
-    const double n = static_cast<double>(values.size());
-    std::vector<double> means;
-    for (int r = 0; r < resamples; ++r) {
-      double sum = 0;
-      for (std::size_t i = 0; i < values.size(); ++i) {
-        sum += values[static_cast<std::size_t>(static_cast<double>(rng() >> 11) * 0x1.0p-53 * n)];
-      }
-      means.push_back(sum / n);
-    }
-    std::sort(means.begin(), means.end());
-    return means;
-  };
   std::mt19937_64 gen(3);
   auto column = [&](int kind) {
     std::vector<double> values(701);
     for (double& v : values) {
       const auto draw = gen();
       switch (kind) {
-      case 0: v = static_cast<double>(draw % 2); break;                   // pass/fail
-      case 1: v = static_cast<double>(draw % 9) * 0.25 - 1.0; break;      // quarters, negative too
-      case 2: v = static_cast<double>(draw % 100000) - 50000.0; break;    // integers
-      case 3: v = static_cast<double>(draw % 3) / 3.0; break;             // thirds: not exact
-      default: v = static_cast<double>(draw % 1000) / 999.0 + 1e-9; break; // real
+      case 0:
+        v = static_cast<double>(draw % 2);
+        break; // pass/fail
+      case 1:
+        v = static_cast<double>(draw % 9) * 0.25 - 1.0;
+        break; // quarters, negative too
+      case 2:
+        v = static_cast<double>(draw % 100000) - 50000.0;
+        break; // integers
+      case 3:
+        v = static_cast<double>(draw % 3) / 3.0;
+        break; // thirds: not exact
+      default:
+        v = static_cast<double>(draw % 1000) / 999.0 + 1e-9;
+        break; // real
       }
     }
     return values;
@@ -248,22 +250,9 @@ TEST_CASE("a bootstrap large enough for two threads gives the documented procedu
     real[i] = static_cast<double>(gen() % 1000) / 999.0;
     binary[i] = static_cast<double>(gen() % 2);
   }
-  std::mt19937_64 rng(21);
-  std::vector<double> real_means;
-  std::vector<double> binary_means;
-  for (int r = 0; r < 2001; ++r) {
-    double real_sum = 0;
-    double binary_sum = 0;
-    for (std::size_t i = 0; i < real.size(); ++i) {
-      const auto pick = static_cast<std::size_t>(static_cast<double>(rng() >> 11) * 0x1.0p-53 * 2003.0);
-      real_sum += real[pick];
-      binary_sum += binary[pick];
-    }
-    real_means.push_back(real_sum / 2003.0);
-    binary_means.push_back(binary_sum / 2003.0);
-  }
-  std::sort(real_means.begin(), real_means.end());
-  std::sort(binary_means.begin(), binary_means.end());
+  // Each column alone draws the same picks as the two together.
+  const std::vector<double> real_means = reference(real, 21, 2001);
+  const std::vector<double> binary_means = reference(binary, 21, 2001);
   CHECK(bootstrap_means(real, 21, 2001) == real_means);
   CHECK(bootstrap_means(binary, 21, 2001) == binary_means);
   const std::vector<Interval> both = bootstrap_mean_intervals({&real, &binary}, 21, 0.95, 2001);
