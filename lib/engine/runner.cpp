@@ -63,10 +63,30 @@ Result<ClientMap> build_clients(const std::vector<ProviderSpec>& specs, ClientBu
 }
 
 // Opens a new run, or the stored one to resume; the keys are the trials already stored.
+// cases_pending: the run has no case rows yet, and its TrialWriter inserts them before its first
+// trial, so the first requests go out without waiting for them.
 struct RunStart {
   RunInfo info;
   std::set<TrialKey> done;
+  bool cases_pending = false;
 };
+
+// A run stopped before its writer stored its case rows has none, and no trials either (the
+// writer commits the cases before any trial): resuming it is starting it over under its id, with
+// the cases inserted again by the writer, as long as the suite still has as many.
+Result<bool> cases_never_stored(const RunData& stored, const Suite& suite, const std::set<TrialKey>& done)
+{
+  if (!stored.cases.empty() || stored.info.case_count == 0 || !done.empty()) {
+    return false;
+  }
+  if (static_cast<std::int64_t>(suite.cases.size()) != stored.info.case_count) {
+    return fail(ErrorCategory::usage, "cannot resume run " + stored.info.id + ": it stopped before its " +
+                                          std::to_string(stored.info.case_count) +
+                                          " cases were stored, and the suite now has " +
+                                          std::to_string(suite.cases.size()) + "; start a new run instead");
+  }
+  return true;
+}
 
 Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& options,
                            const std::vector<Candidate>& candidates)
@@ -85,15 +105,13 @@ Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& o
     if (options.shard) {
       info.options["shard"] = Json{{"index", options.shard->index}, {"count", options.shard->count}};
     }
-    // One case rebuilt at a time from the suite's compact list, never all of them at once.
-    Case current;
-    auto case_at = [&suite, &current](std::size_t i) -> const Case& {
-      current = suite.cases[i];
-      return current;
-    };
-    if (auto created = store.create_run(info, suite.cases.size(), case_at); !created) {
+    // The case rows are left to the run's writer (RunStart::cases_pending); their ids are
+    // checked here, without rebuilding a case.
+    auto case_id_at = [&suite](std::size_t i) { return suite.cases.id(i); };
+    if (auto created = store.create_run_without_cases(info, suite.cases.size(), case_id_at); !created) {
       return fail(created.error());
     }
+    start.cases_pending = !suite.cases.empty();
     return start;
   }
   auto id = store.resolve_run_id(options.resume_run_id);
@@ -105,12 +123,23 @@ Result<RunStart> start_run(Store& store, const Suite& suite, const RunOptions& o
   if (!stored) {
     return fail(stored.error());
   }
-  if (auto ok = check_resumable(*stored, suite, candidates); !ok) {
-    return fail(ok.error());
-  }
   auto keys = store.trial_keys(*id);
   if (!keys) {
     return fail(keys.error());
+  }
+  auto never_stored = cases_never_stored(*stored, suite, *keys);
+  if (!never_stored) {
+    return fail(never_stored.error());
+  }
+  start.cases_pending = *never_stored;
+  if (start.cases_pending) {
+    // The check compares case ids; the run has none stored, and will have the suite's.
+    for (std::size_t i = 0; i < suite.cases.size(); ++i) {
+      stored->cases.emplace_back().id = suite.cases.id(i);
+    }
+  }
+  if (auto ok = check_resumable(*stored, suite, candidates); !ok) {
+    return fail(ok.error());
   }
   start.done = std::move(keys).value();
   start.info = std::move(stored->info);
@@ -222,7 +251,12 @@ Result<RunOutcome> run_suite(const Suite& whole_suite, const RunOptions& options
     return fail(start.error());
   }
   const RunInfo& info = start->info;
-  auto writer = TrialWriter::start(options.db_path, info.id);
+  TrialWriter::CaseRows case_rows;
+  if (start->cases_pending) {
+    case_rows.count = suite.cases.size();
+    case_rows.case_at = [&suite](std::size_t i) { return suite.cases[i]; };
+  }
+  auto writer = TrialWriter::start(options.db_path, info.id, std::move(case_rows));
   if (!writer) {
     return fail(writer.error());
   }

@@ -1,7 +1,9 @@
-// Store::create_run: a new run's runs, candidates and cases rows in one transaction.
+// Store::create_run: a new run's runs, candidates and cases rows in one transaction;
+// create_run_without_cases: the first two, the cases left to the run's TrialWriter.
 
 #include <chrono>
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -16,7 +18,7 @@ using store_detail::to_json_text;
 
 namespace {
 
-Result<void> check_unique_ids(const RunInfo& info, std::size_t case_count, const Store::CaseAt& case_at)
+Result<void> check_unique_ids(const RunInfo& info, std::size_t case_count, const Store::CaseIdAt& case_id_at)
 {
   std::map<std::string, std::size_t> seen;
   for (std::size_t i = 0; i < info.candidates.size(); ++i) {
@@ -29,7 +31,7 @@ Result<void> check_unique_ids(const RunInfo& info, std::size_t case_count, const
   }
   seen.clear();
   for (std::size_t i = 0; i < case_count; ++i) {
-    const std::string& case_id = case_at(i).id;
+    const std::string case_id(case_id_at(i));
     auto [it, fresh] = seen.emplace(case_id, i);
     if (!fresh) {
       return fail(ErrorCategory::data, "case id '" + case_id + "' appears twice (positions " +
@@ -132,8 +134,12 @@ std::string json_text_of(const Json& value)
   return to_json_text(value);
 }
 
-Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, std::size_t case_count,
-                          const Store::CaseAt& case_at)
+} // namespace
+
+namespace store_detail {
+
+Result<void> insert_case_rows(sqlite::Db& db, const std::string& run_id, std::size_t case_count,
+                              const Store::CaseAt& case_at)
 {
   auto stmt = db.prepare("INSERT INTO cases (run_id, id, position, dataset, row, vars, expected, context, tags, "
                          "metadata, evaluators) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)");
@@ -161,31 +167,48 @@ Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, std::size_t
   return {};
 }
 
-} // namespace
-
-Result<void> Store::create_run(RunInfo& info, std::size_t case_count, const CaseAt& case_at)
+CacheSizeForCases::CacheSizeForCases(sqlite::Db& db) : m_db(db)
 {
-  if (auto unique = check_unique_ids(info, case_count, case_at); !unique) {
-    return unique;
-  }
-  sqlite::Db& db = m_impl->db;
-  const std::string what = "cannot create a run in " + m_path;
-  // A run's case rows and their index can outgrow SQLite's default 2 MB page cache: pages then
-  // spill to the WAL mid-transaction and are read back. A larger cache for this one transaction
-  // (memory only for the pages it touches), back to the connection's own size afterwards, which
-  // frees the rest.
-  std::string previous_cache = "-2000";
   if (auto size = db.prepare("PRAGMA cache_size"); size) {
     if (auto row = size->step(); row && *row) {
-      previous_cache = std::to_string(size->integer(0));
+      m_previous = std::to_string(size->integer(0));
     }
   }
   (void)db.exec("PRAGMA cache_size = -32768");
-  struct RestoreCache {
-    sqlite::Db& db;
-    const std::string& size;
-    ~RestoreCache() { (void)db.exec("PRAGMA cache_size = " + size); }
-  } restore_cache{db, previous_cache};
+}
+
+CacheSizeForCases::~CacheSizeForCases()
+{
+  (void)m_db.exec("PRAGMA cache_size = " + m_previous);
+}
+
+Result<void> insert_cases(sqlite::Db& db, const std::string& run_id, std::size_t case_count,
+                          const Store::CaseAt& case_at)
+{
+  const CacheSizeForCases cache(db);
+  auto tx = sqlite::Transaction::begin(db);
+  if (!tx) {
+    return fail(tx.error());
+  }
+  if (auto done = insert_case_rows(db, run_id, case_count, case_at); !done) {
+    return done;
+  }
+  return tx->commit();
+}
+
+} // namespace store_detail
+
+namespace {
+
+// The runs and candidates rows of a new run, and its case rows when `case_at` is given, in one
+// transaction; fills info's id, started_at and counts.
+Result<void> create(sqlite::Db& db, const std::string& evalgate_version, const std::string& what,
+                    RunInfo& info, std::size_t case_count, const Store::CaseAt* case_at)
+{
+  std::optional<store_detail::CacheSizeForCases> cache;
+  if (case_at != nullptr) {
+    cache.emplace(db);
+  }
   auto tx = sqlite::Transaction::begin(db);
   if (!tx) {
     return fail(in_context(tx.error(), what));
@@ -205,14 +228,16 @@ Result<void> Store::create_run(RunInfo& info, std::size_t case_count, const Case
     stored.trial_count = static_cast<std::int64_t>(stored.candidates.size()) * stored.case_count * stored.repeat;
   }
 
-  if (auto done = insert_run(db, stored, m_impl->evalgate_version); !done) {
+  if (auto done = insert_run(db, stored, evalgate_version); !done) {
     return fail(in_context(done.error(), what));
   }
   if (auto done = insert_candidates(db, stored); !done) {
     return fail(in_context(done.error(), what));
   }
-  if (auto done = insert_cases(db, stored.id, case_count, case_at); !done) {
-    return fail(in_context(done.error(), what));
+  if (case_at != nullptr) {
+    if (auto done = store_detail::insert_case_rows(db, stored.id, case_count, *case_at); !done) {
+      return fail(in_context(done.error(), what));
+    }
   }
   if (auto committed = tx->commit(); !committed) {
     return fail(in_context(committed.error(), what));
@@ -221,5 +246,27 @@ Result<void> Store::create_run(RunInfo& info, std::size_t case_count, const Case
   return {};
 }
 
+} // namespace
+
+Result<void> Store::create_run(RunInfo& info, std::size_t case_count, const CaseAt& case_at)
+{
+  auto unique = check_unique_ids(info, case_count,
+                                 [&case_at](std::size_t i) -> std::string_view { return case_at(i).id; });
+  if (!unique) {
+    return unique;
+  }
+  return create(m_impl->db, m_impl->evalgate_version, "cannot create a run in " + m_path, info, case_count,
+                &case_at);
+}
+
+Result<void> Store::create_run_without_cases(RunInfo& info, std::size_t case_count,
+                                             const CaseIdAt& case_id_at)
+{
+  if (auto unique = check_unique_ids(info, case_count, case_id_at); !unique) {
+    return unique;
+  }
+  return create(m_impl->db, m_impl->evalgate_version, "cannot create a run in " + m_path, info, case_count,
+                nullptr);
+}
 
 } // namespace evalgate

@@ -9,6 +9,7 @@
 #include <memory>
 #include <set>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -56,6 +57,12 @@ public:
   // ever holding its cases as structs; case_at's reference need only live until its next call.
   using CaseAt = std::function<const Case&(std::size_t)>;
   Result<void> create_run(RunInfo& info, std::size_t case_count, const CaseAt& case_at);
+  // The runs and candidates rows only, the case ids checked unique as create_run does: a run's
+  // requests need not wait for its case rows, which its TrialWriter inserts before any trial
+  // (TrialWriter::CaseRows). Until then the run has no case rows and no trials: a run stopped
+  // before they were written has runs.case_count > 0 and no cases, and a resume inserts them.
+  using CaseIdAt = std::function<std::string_view(std::size_t)>;
+  Result<void> create_run_without_cases(RunInfo& info, std::size_t case_count, const CaseIdAt& case_id_at);
   Result<void> set_run_status(const std::string& run_id, RunStatus status);
   Result<void> save_gate(const std::string& run_id, const std::string& verdict,
                          const std::vector<GateResult>& results);

@@ -84,6 +84,7 @@ struct TrialWriter::Impl {
   sqlite::Stmt clear_scores;
   std::array<sqlite::Stmt, k_score_rows> insert_scores; // [r]: r + 1 rows
   std::vector<std::size_t> kept;                        // write_trial's scratch: scores to insert
+  CaseRows cases;                                       // inserted first; count 0 = none
 
   std::mutex mutex; // guards everything below up to `thread`
   std::condition_variable wake;
@@ -100,14 +101,42 @@ struct TrialWriter::Impl {
   std::atomic<bool> failed{false};
 
   void run();
+  Result<void> insert_cases();
   Result<void> write_batch(const std::vector<ScoredTrial>& batch);
   Result<void> write_trial(const ScoredTrial& scored, const std::string& created_at);
   Result<std::int64_t> store_trial_row(const Trial& t, const std::string& created_at);
   Result<void> insert_kept_scores(std::int64_t trial_id, const ScoredTrial& scored);
 };
 
+Result<void> TrialWriter::Impl::insert_cases()
+{
+  Case current;
+  auto case_at = [this, &current](std::size_t i) -> const Case& {
+    current = cases.case_at(i);
+    return current;
+  };
+  auto done = store_detail::insert_cases(db, run_id, cases.count, case_at);
+  cases = CaseRows{};
+  if (!done) {
+    Error error = done.error();
+    error.message = "cannot store the cases of run " + run_id + ": " + error.message;
+    return fail(std::move(error));
+  }
+  return {};
+}
+
 void TrialWriter::Impl::run()
 {
+  if (cases.count > 0) {
+    if (auto done = insert_cases(); !done) {
+      std::lock_guard lock(mutex);
+      write_error = done.error();
+      failed = true;
+      not_written += static_cast<std::int64_t>(queue.size());
+      queue.clear();
+      return;
+    }
+  }
   std::vector<ScoredTrial> batch;
   for (;;) {
     {
@@ -279,6 +308,12 @@ TrialWriter::~TrialWriter()
 
 Result<std::unique_ptr<TrialWriter>> TrialWriter::start(const std::string& db_path, std::string run_id)
 {
+  return start(db_path, std::move(run_id), CaseRows{});
+}
+
+Result<std::unique_ptr<TrialWriter>> TrialWriter::start(const std::string& db_path, std::string run_id,
+                                                        CaseRows cases)
+{
   auto db = sqlite::Db::open(db_path);
   if (!db) {
     return fail(db.error());
@@ -295,6 +330,7 @@ Result<std::unique_ptr<TrialWriter>> TrialWriter::start(const std::string& db_pa
   Impl& impl = *writer->m_impl;
   impl.run_id = std::move(run_id);
   impl.db = std::move(*db);
+  impl.cases = std::move(cases);
   auto insert = impl.db.prepare(k_insert_trial);
   auto upsert = impl.db.prepare(k_upsert_trial);
   auto clear = impl.db.prepare(k_clear_scores);

@@ -5,6 +5,7 @@
 #include "engine/run_checks.hpp"
 #include "engine/runner.hpp"
 #include "engine/worker_pool.hpp"
+#include "store/sqlite.hpp"
 #include "store/store.hpp"
 #include "temp_dir.hpp"
 
@@ -155,6 +156,111 @@ TEST_CASE("resuming with a suite whose cases changed is refused with the reason"
   REQUIRE_FALSE(resumed);
   CHECK(resumed.error().message ==
         "cannot resume run " + first->run_id + ": the run has 3 cases, the suite now has 4");
+}
+
+namespace {
+
+// What a run stopped before its writer stored the case rows leaves: the runs and candidates rows,
+// no case, no trial (the writer commits the cases before any trial).
+void forget_cases_and_trials(const std::string& db_path, const std::string& run_id)
+{
+  auto db = sqlite::Db::open(db_path);
+  REQUIRE(db);
+  for (const char* table : {"scores", "trials", "cases", "gate_results"}) {
+    const std::string where = std::string(table) == "scores" ? "" : " WHERE run_id = '" + run_id + "'";
+    REQUIRE(db->exec(std::string("DELETE FROM ") + table + where));
+  }
+  REQUIRE(db->exec("UPDATE runs SET status = 'interrupted', verdict = '' WHERE id = '" + run_id + "'"));
+}
+
+std::vector<std::string> trial_lines(const RunData& run)
+{
+  std::vector<std::string> out;
+  for (const auto& t : run.trials) {
+    std::string line = t.trial.candidate_id + "|" + t.trial.case_id + "|" +
+                       std::to_string(t.trial.repeat_index) + "|" + t.trial.output;
+    for (const auto& s : t.scores) {
+      line += "|" + s.metric + "=" + std::to_string(s.value);
+    }
+    out.push_back(line);
+  }
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("a new run's case rows, stored by its writer, are the suite's cases in order")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  const Suite suite = field_suite(7, 1);
+  auto outcome = run_suite(suite, options, quiet);
+  REQUIRE(outcome);
+  auto store = Store::open(options.db_path);
+  REQUIRE(store);
+  auto run = (*store)->load_run(outcome->run_id);
+  REQUIRE(run);
+  CHECK(run->info.case_count == 7);
+  REQUIRE(run->cases.size() == 7);
+  for (std::size_t i = 0; i < run->cases.size(); ++i) {
+    const Case expected = suite.cases[i];
+    CHECK(run->cases[i].id == expected.id);
+    CHECK(run->cases[i].row == expected.row);
+    CHECK(run->cases[i].vars == expected.vars);
+    CHECK(run->cases[i].evaluators.size() == expected.evaluators.size());
+  }
+}
+
+TEST_CASE("a run stopped before its case rows were stored resumes with them to the same trials")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  auto first = run_suite(field_suite(6, 2), options, quiet);
+  REQUIRE(first);
+  std::vector<std::string> expected;
+  {
+    auto store = Store::open(options.db_path);
+    REQUIRE(store);
+    expected = trial_lines(*(*store)->load_run(first->run_id));
+  }
+  REQUIRE(expected.size() == 12);
+  forget_cases_and_trials(options.db_path, first->run_id);
+
+  options.resume_run_id = first->run_id;
+  auto resumed = run_suite(field_suite(6, 2), options, quiet);
+  REQUIRE_MESSAGE(resumed, (resumed ? "" : resumed.error().message));
+  CHECK(resumed->verdict == first->verdict);
+  CHECK(resumed->progress.total == 12);
+  auto store = Store::open(options.db_path);
+  REQUIRE(store);
+  auto run = (*store)->load_run(first->run_id);
+  REQUIRE(run);
+  CHECK(run->info.status == RunStatus::completed);
+  REQUIRE(run->cases.size() == 6);
+  CHECK(run->cases[5].id == "c6");
+  CHECK(trial_lines(*run) == expected);
+}
+
+TEST_CASE("a run stopped before its case rows were stored is not resumed with a suite of another size")
+{
+  evalgate::testing::TempDir dir;
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  auto first = run_suite(field_suite(3, 1), options, quiet);
+  REQUIRE(first);
+  forget_cases_and_trials(options.db_path, first->run_id);
+  options.resume_run_id = first->run_id;
+  auto resumed = run_suite(field_suite(4, 1), options, quiet);
+  REQUIRE_FALSE(resumed);
+  CHECK(resumed.error().message ==
+        "cannot resume run " + first->run_id +
+            ": it stopped before its 3 cases were stored, and the suite now has 4; "
+            "start a new run instead");
 }
 
 TEST_CASE("the infrastructure check names the failure rate, the limit and the most common error")

@@ -336,3 +336,102 @@ TEST_CASE("a trial with more scores than one insert statement holds keeps every 
   const std::vector<int> expected{0, 1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18};
   CHECK(positions == expected);
 }
+
+namespace {
+
+// A run created without its case rows, as `evalgate run` creates one; the writer stores them.
+struct PendingCasesFixture {
+  TempDir dir;
+  std::string db_path = dir.file("evalgate.db");
+  std::unique_ptr<Store> store;
+  std::string run_id;
+  std::vector<Case> cases = sample_cases(5);
+
+  PendingCasesFixture()
+  {
+    store = Store::open(db_path).value();
+    RunInfo info = sample_run_info(1);
+    REQUIRE(store->create_run_without_cases(
+        info, cases.size(), [this](std::size_t i) -> std::string_view { return cases[i].id; }));
+    run_id = info.id;
+  }
+
+  std::unique_ptr<TrialWriter> writer()
+  {
+    TrialWriter::CaseRows rows{cases.size(), [this](std::size_t i) { return cases[i]; }};
+    auto started = TrialWriter::start(db_path, run_id, std::move(rows));
+    REQUIRE_MESSAGE(started, (started ? "" : started.error().str()));
+    return std::move(*started);
+  }
+};
+
+} // namespace
+
+TEST_CASE("a run created without its cases has them stored by its writer, equal to create_run's")
+{
+  PendingCasesFixture f;
+  CHECK(f.store->load_run_header(f.run_id, true)->cases.empty());
+  CHECK(f.store->load_run_header(f.run_id)->info.case_count == 5);
+  {
+    auto writer = f.writer();
+    writer->push(make_trial("v1/gpt", "case-2"));
+    REQUIRE(writer->finish());
+  }
+  RunInfo other = sample_run_info(1);
+  REQUIRE(f.store->create_run(other, f.cases));
+  const RunData written = f.store->load_run(f.run_id).value();
+  const RunData created = f.store->load_run(other.id).value();
+  REQUIRE(written.cases.size() == created.cases.size());
+  for (std::size_t i = 0; i < written.cases.size(); ++i) {
+    const Case& a = written.cases[i];
+    const Case& b = created.cases[i];
+    CHECK(a.id == b.id);
+    CHECK(a.dataset == b.dataset);
+    CHECK(a.row == b.row);
+    CHECK(a.vars == b.vars);
+    CHECK(a.expected == b.expected);
+    CHECK(a.context == b.context);
+    CHECK(a.tags == b.tags);
+    CHECK(a.metadata == b.metadata);
+    CHECK(a.evaluators.size() == b.evaluators.size());
+  }
+  REQUIRE(written.trials.size() == 1);
+  CHECK(written.trials[0].trial.case_id == "case-2");
+}
+
+TEST_CASE("a writer that cannot store the run's cases writes no trial and finish says why")
+{
+  PendingCasesFixture f;
+  {
+    auto db = sqlite::Db::open(f.db_path).value();
+    REQUIRE(db.exec("CREATE TRIGGER refuse_cases BEFORE INSERT ON cases "
+                    "BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"));
+  }
+  auto writer = f.writer();
+  writer->push(make_trial("v1/gpt", "case-1"));
+  writer->push(make_trial("v1/gpt", "case-2"));
+  writer->push(make_trial("v1/gpt", "case-3"));
+  auto finished = writer->finish();
+  REQUIRE_FALSE(finished);
+  CHECK(finished.error().category == ErrorCategory::store);
+  CHECK(finished.error().message == "cannot write trials to " + f.db_path +
+                                        ": cannot store the cases of run " + f.run_id +
+                                        ": database or disk is full; 3 trials were not written");
+  CHECK(writer->written() == 0);
+  CHECK(f.store->load_run(f.run_id)->trials.empty());
+  CHECK(f.store->load_run(f.run_id)->cases.empty());
+}
+
+TEST_CASE("a run created without its cases still refuses duplicate case ids")
+{
+  TempDir dir;
+  auto store = Store::open(dir.file("runs.db")).value();
+  RunInfo info = sample_run_info(1);
+  const std::vector<std::string> ids = {"case-1", "case-2", "case-1"};
+  auto created = store->create_run_without_cases(
+      info, ids.size(), [&ids](std::size_t i) -> std::string_view { return ids[i]; });
+  REQUIRE_FALSE(created);
+  CHECK(created.error().category == ErrorCategory::data);
+  CHECK(created.error().message ==
+        "case id 'case-1' appears twice (positions 1 and 3); case ids must be unique within a run");
+}
