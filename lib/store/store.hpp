@@ -37,6 +37,11 @@ class Store {
 public:
   // Opens or creates the database (parent folders created), applies migrations.
   static Result<std::unique_ptr<Store>> open(const std::string& path);
+  // Copies the write-ahead log's committed pages into the database file (a passive checkpoint:
+  // it never waits for a reader or the writer), on a connection of its own, so any thread may
+  // call it while other connections work. The last connection to close does this anyway; done
+  // beside other work, it leaves that close little to copy.
+  static Result<void> checkpoint(const std::string& path);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;

@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <thread>
 
 #include "store/sqlite.hpp"
@@ -434,4 +435,32 @@ TEST_CASE("a run created without its cases still refuses duplicate case ids")
   CHECK(created.error().category == ErrorCategory::data);
   CHECK(created.error().message ==
         "case id 'case-1' appears twice (positions 1 and 3); case ids must be unique within a run");
+}
+
+TEST_CASE("a checkpoint copies the committed trials into the database file while connections stay open")
+{
+  Fixture f;
+  {
+    auto writer = f.writer();
+    writer->push(make_trial("v1/gpt", "case-1"));
+    writer->push(make_trial("v1/claude", "case-2"));
+    REQUIRE(writer->finish());
+  }
+  // The store's connection stays open, so nothing has copied the WAL back yet: the database file
+  // alone, copied elsewhere without its -wal file, is read as it was before the trials.
+  const auto copy_alone = [&f](const std::string& name) -> std::int64_t {
+    const std::string path = f.dir.file(name);
+    std::filesystem::copy_file(f.db_path, path);
+    auto db = sqlite::Db::open(path).value();
+    auto count = db.prepare("SELECT count(*) FROM trials");
+    if (!count) {
+      return 0; // not even the schema is in the file yet
+    }
+    auto row = count->step();
+    return row && *row ? count->integer(0) : 0;
+  };
+  CHECK(copy_alone("before.db") == 0);
+  REQUIRE(Store::checkpoint(f.db_path));
+  CHECK(copy_alone("after.db") == 2);
+  CHECK(f.store->load_run(f.run_id)->trials.size() == 2);
 }
