@@ -112,3 +112,45 @@ TEST_CASE("a version 3 database's cache rows move to schema v4 unchanged: they h
   REQUIRE(db);
   CHECK(schema::current_version(*db).value() == k_schema_version);
 }
+
+TEST_CASE("a version 3 database's scores move to schema v4's WITHOUT ROWID table; a score with no trial is "
+          "dropped")
+{
+  evalgate::testing::TempDir dir;
+  const std::string path = dir.file("v3-scores.db");
+  {
+    auto db = sqlite::Db::open(path);
+    REQUIRE(db);
+    REQUIRE(schema::migrate_to(*db, 3));
+    REQUIRE(db->exec(
+        "INSERT INTO runs (id, suite_name, suite_path, status, started_at, seed, repeat, case_count, "
+        "trial_count, evalgate_version) VALUES ('r1', 's', 's.yaml', 'completed', '2026-11-20T10:00:00Z', 1, "
+        "1, 1, 1, '0.1');"
+        "INSERT INTO trials (id, run_id, candidate_id, case_id, repeat_index, created_at) "
+        "VALUES (7, 'r1', 'c', 'k', 0, '2026-11-20T10:00:01Z');"
+        "INSERT INTO scores (trial_id, metric, position, value, pass, threshold, reason, details) VALUES "
+        "(7, 'b', 0, 0.5, 0, 0.7, 'why', '{\"n\":1}'), (7, 'a', 1, 1, 1, NULL, '', '{}');"
+        "PRAGMA foreign_keys = OFF;"
+        "INSERT INTO scores (trial_id, metric, position, value, pass) VALUES (99, 'orphan', 0, 1, 1);"));
+  }
+  auto db = sqlite::Db::open(path);
+  REQUIRE(db);
+  REQUIRE(schema::migrate(*db));
+  auto shape = db->prepare("SELECT sql FROM sqlite_schema WHERE name = 'scores'");
+  REQUIRE(shape);
+  REQUIRE(shape->step().value());
+  CHECK(shape->text(0).find("WITHOUT ROWID") != std::string::npos);
+  auto scores = db->prepare("SELECT trial_id, metric, position, value, pass, threshold, reason, details "
+                            "FROM scores ORDER BY trial_id, metric");
+  REQUIRE(scores);
+  std::vector<std::string> rows;
+  while (scores->step().value()) {
+    rows.push_back(std::to_string(scores->integer(0)) + " " + scores->text(1) + " " +
+                   std::to_string(scores->integer(2)) + " " + std::to_string(scores->real(3)) + " " +
+                   std::to_string(scores->integer(4)) + " " +
+                   (scores->is_null(5) ? "null" : std::to_string(scores->real(5))) + " " + scores->text(6) +
+                   " " + scores->text(7));
+  }
+  CHECK(rows ==
+        std::vector<std::string>{"7 a 1 1.000000 1 null  {}", "7 b 0 0.500000 0 0.700000 why {\"n\":1}"});
+}
