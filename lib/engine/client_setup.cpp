@@ -18,10 +18,11 @@ public:
 
   std::optional<std::string> lookup(const std::string& key) override { return m_table.lookup(key); }
 
-  void store(const std::string& key, const std::string& provider, const std::string& model,
-             const std::string& request_json, const std::string& response_json) override
+  void store(std::string key, const std::string& provider, const std::string& model, std::string request_json,
+             std::string response_json) override
   {
-    m_table.put(CacheRow{key, provider, model, request_json, response_json, ""});
+    m_table.put(
+        CacheRow{std::move(key), provider, model, std::move(request_json), std::move(response_json), ""});
   }
 
 private:

@@ -100,12 +100,13 @@ public:
       m_inner.submit(std::move(request), std::move(on_done), delay_ms);
       return;
     }
+    // Mutable: on_done runs exactly once, so the key and request text move into the cache row.
     auto forward = [this, key = std::move(key), request_json = std::move(request_json),
-                    on_done = std::move(on_done)](HttpResponse response) {
+                    on_done = std::move(on_done)](HttpResponse response) mutable {
       // Only a complete 2xx answer is worth replaying; errors are retried, never recorded.
       if (response.status >= 200 && response.status < 300 && response.transport_error.empty() &&
           !response.cancelled) {
-        m_backend.store(key, m_scope.provider_id, m_scope.model, request_json,
+        m_backend.store(std::move(key), m_scope.provider_id, m_scope.model, std::move(request_json),
                         encode_cached_response(response));
       }
       on_done(std::move(response));

@@ -32,13 +32,15 @@ const char* cache_mode_name(CacheMode mode);
 std::optional<CacheMode> cache_mode_from_name(const std::string& name);
 
 // Storage seam (the engine adapts the run database's cache table to it). Both calls may come from
-// any thread, store() from the transport's I/O thread: it must queue rather than block.
+// any thread, store() from the transport's I/O thread: it must queue rather than block. store()
+// takes the texts it keeps by value, so the caching transport hands over its key and request
+// text without copying them on the I/O thread.
 class CacheBackend {
 public:
   virtual ~CacheBackend() = default;
   virtual std::optional<std::string> lookup(const std::string& key) = 0;
-  virtual void store(const std::string& key, const std::string& provider, const std::string& model,
-                     const std::string& request_json, const std::string& response_json) = 0;
+  virtual void store(std::string key, const std::string& provider, const std::string& model,
+                     std::string request_json, std::string response_json) = 0;
 };
 
 // Which provider a cache transport serves: names entries and the replay-miss message.

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "store/cache_key_hash.hpp"
 #include "store/key_filter.hpp"
 #include "store/run_id.hpp"
 #include "store/schema.hpp"
@@ -27,10 +28,14 @@ namespace {
 constexpr std::size_t k_batch_rows = 1024;
 constexpr auto k_batch_interval = std::chrono::milliseconds(1000);
 
+// Rows are identified by the hash of their key (schema v4): a hash taken by another key is
+// overwritten, key included.
 constexpr const char* k_upsert =
-    "INSERT INTO cache (key, provider, model, request, response, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-    "ON CONFLICT (key) DO UPDATE SET provider = excluded.provider, model = excluded.model, "
-    "request = excluded.request, response = excluded.response, created_at = excluded.created_at";
+    "INSERT INTO cache (key, provider, model, request, response, created_at, key_hash) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+    "ON CONFLICT (key_hash) DO UPDATE SET key = excluded.key, provider = excluded.provider, "
+    "model = excluded.model, request = excluded.request, response = excluded.response, "
+    "created_at = excluded.created_at";
 
 Result<void> write_rows(sqlite::Db& db, sqlite::Stmt& upsert, const std::vector<CacheRow>& rows)
 {
@@ -46,7 +51,8 @@ Result<void> write_rows(sqlite::Db& db, sqlite::Stmt& upsert, const std::vector<
         .bind_text_ref(3, row.model)
         .bind_text_ref(4, row.request)
         .bind_text_ref(5, row.response)
-        .bind_text_ref(6, row.created_at.empty() ? now : row.created_at);
+        .bind_text_ref(6, row.created_at.empty() ? now : row.created_at)
+        .bind_int(7, cache_key_hash(row.key));
     if (auto done = upsert.run(); !done) {
       upsert.reset();
       return done;
@@ -55,9 +61,11 @@ Result<void> write_rows(sqlite::Db& db, sqlite::Stmt& upsert, const std::vector<
   return tx->commit();
 }
 
+// The filter holds the same 64 bits as the key_hash column, so open() reads them from the
+// column's index alone instead of every row's key text.
 std::uint64_t fingerprint(std::string_view key)
 {
-  return std::hash<std::string_view>{}(key);
+  return static_cast<std::uint64_t>(cache_key_hash(key));
 }
 
 } // namespace
@@ -159,12 +167,13 @@ Result<std::unique_ptr<CacheTable>> CacheTable::open(const std::string& db_path)
   Impl& impl = *table->m_impl;
   impl.writer = std::move(*writer);
   impl.reader = std::move(*reader);
-  auto select = impl.reader.prepare("SELECT response FROM cache WHERE key = ?1");
+  // The hash finds the row by its index; the key check makes a hash shared with another key a miss.
+  auto select = impl.reader.prepare("SELECT response FROM cache WHERE key_hash = ?1 AND key = ?2");
   if (!select) {
     return fail(select.error());
   }
   impl.select = std::move(*select);
-  auto keys = impl.reader.prepare("SELECT key FROM cache");
+  auto keys = impl.reader.prepare("SELECT key_hash FROM cache");
   if (!keys) {
     return fail(keys.error());
   }
@@ -176,7 +185,7 @@ Result<std::unique_ptr<CacheTable>> CacheTable::open(const std::string& db_path)
     if (!*row) {
       break;
     }
-    impl.filter.add(fingerprint(keys->text(0)));
+    impl.filter.add(static_cast<std::uint64_t>(keys->integer(0)));
   }
   auto upsert = impl.writer.prepare(k_upsert);
   if (!upsert) {
@@ -194,7 +203,7 @@ std::optional<std::string> CacheTable::lookup(const std::string& key)
   }
   std::lock_guard lock(m_impl->read_mutex);
   sqlite::Stmt& select = m_impl->select;
-  select.bind_text(1, key);
+  select.bind_int(1, cache_key_hash(key)).bind_text_ref(2, key);
   auto row = select.step();
   std::optional<std::string> found;
   if (!row) {

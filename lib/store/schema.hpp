@@ -16,6 +16,8 @@ namespace evalgate::schema {
 struct Migration {
   int version;     // the schema version this step produces
   const char* sql; // one or more statements
+  // Runs after `sql` in the same transaction, for data a statement cannot compute (nullptr: none).
+  Result<void> (*after)(sqlite::Db& db) = nullptr;
 };
 
 // All steps, in version order; the last one's version is k_schema_version.

@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <mutex>
 #include <system_error>
 #include <utility>
 
@@ -54,6 +55,17 @@ std::string message_of(sqlite3* db)
   return message;
 }
 
+// Process-wide settings, made once before SQLite initializes (sqlite3_config is refused after).
+// Memory statistics off: with them on (the library's default) every sqlite3_malloc and
+// sqlite3_free takes one global mutex shared by every connection of every thread, and the run's
+// writer threads allocate ~50 times a request. Callgrind, 2,000 requests at 0 ms: -9k
+// instructions per request.
+void configure_library()
+{
+  static std::once_flag once;
+  std::call_once(once, [] { (void)sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
+
 } // namespace
 
 Unexpected db_error(const Db& db, const std::string& what)
@@ -74,6 +86,7 @@ Result<Db> Db::open(const std::string& path)
     }
   }
 
+  configure_library();
   Db db;
   db.m_path = path;
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;

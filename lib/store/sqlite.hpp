@@ -23,6 +23,7 @@ class Db {
 public:
   // Opens or creates `path` (parent folders created) with journal_mode=WAL, synchronous=NORMAL,
   // foreign_keys=ON and busy_timeout=5000. Error: "cannot open database <path>: <reason>".
+  // The first open in the process also turns SQLite's memory statistics off (process-wide).
   static Result<Db> open(const std::string& path);
 
   Db() = default;

@@ -18,7 +18,7 @@
 
 namespace evalgate {
 
-inline constexpr int k_schema_version = 3;
+inline constexpr int k_schema_version = 4;
 
 struct RunListEntry {
   std::string id;

@@ -26,11 +26,11 @@ public:
     const auto it = m_entries.find(key);
     return it == m_entries.end() ? std::nullopt : std::optional<std::string>(it->second);
   }
-  void store(const std::string& key, const std::string&, const std::string&, const std::string&,
-             const std::string& response_json) override
+  void store(std::string key, const std::string&, const std::string&, std::string,
+             std::string response_json) override
   {
     std::lock_guard lock(m_mutex);
-    m_entries[key] = response_json;
+    m_entries[std::move(key)] = std::move(response_json);
     ++m_stores;
   }
   std::size_t size() const { return m_entries.size(); }

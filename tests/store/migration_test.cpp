@@ -61,7 +61,7 @@ TEST_CASE("an empty database is migrated to the current schema with every table"
   REQUIRE(Store::open(path));
   auto db = raw_db(path);
   CHECK(schema::current_version(db).value() == k_schema_version);
-  CHECK(meta_version(db) == "3");
+  CHECK(meta_version(db) == "4");
   const std::set<std::string> expected{"meta",          "runs",          "candidates",   "cases",
                                        "trials",        "scores",        "gate_results", "cache",
                                        "trace_imports", "trace_records", "trace_scores"};
@@ -101,7 +101,7 @@ TEST_CASE("reopening a current database changes nothing and keeps its runs")
   REQUIRE(reopened);
   CHECK((*reopened)->resolve_run_id("latest").value() == run_id);
   auto db = raw_db(path);
-  CHECK(meta_version(db) == "3");
+  CHECK(meta_version(db) == "4");
   CHECK(table_names(db).size() == 11);
 }
 
@@ -145,9 +145,9 @@ TEST_CASE("a database from a newer evalgate is refused with an upgrade hint")
   REQUIRE(Store::open(path));
   {
     auto db = raw_db(path);
-    REQUIRE(db.exec("UPDATE meta SET value = '4' WHERE key = 'schema_version'"));
+    REQUIRE(db.exec("UPDATE meta SET value = '5' WHERE key = 'schema_version'"));
   }
-  const std::string expected = "database " + path + " has schema version 4, newer than this evalgate (3); upgrade evalgate";
+  const std::string expected = "database " + path + " has schema version 5, newer than this evalgate (4); upgrade evalgate";
   auto store = Store::open(path);
   REQUIRE_FALSE(store);
   CHECK(store.error().category == ErrorCategory::store);
