@@ -49,6 +49,9 @@ bool later(const JobPtr& a, const JobPtr& b)
   return a->sequence > b->sequence;
 }
 
+// The current turn's deferred actions while a CurlTransport delivers callbacks on this thread.
+thread_local std::vector<std::function<void()>>* t_turn_end = nullptr;
+
 void deliver(CurlJob& job)
 {
   auto callback = std::move(job.on_done);
@@ -86,6 +89,8 @@ public:
       curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, static_cast<void*>(this));
     }
     m_thread = std::thread([this] { run(); });
+    // Before any submit(): the loop reads it only for callbacks of jobs submitted after this.
+    m_loop_thread = m_thread.get_id();
   }
 
   ~CurlTransport() override
@@ -117,18 +122,25 @@ public:
     job->request = std::move(request);
     job->on_done = std::move(on_done);
     job->due = Clock::now() + std::chrono::milliseconds(std::max(0L, delay_ms));
+    // A callback running on the I/O thread (a judge asked from a trial scored there, a retry)
+    // needs no wake-up: the loop takes m_incoming again before it sleeps (m_resubmitted).
+    const bool on_loop = std::this_thread::get_id() == m_loop_thread;
     bool wake_loop = false;
     {
       std::lock_guard lock(m_mutex);
       job->sequence = ++m_sequence;
       job->generation = m_generation;
       m_incoming.push_back(std::move(job));
-      // One wake-up per batch the loop has not taken yet: each is a syscall on the socketpair
-      // and an extra turn of the loop, and a burst of submissions needs only the first.
-      wake_loop = !m_wake_pending;
-      m_wake_pending = true;
+      // One wake-up per batch the loop has not taken yet: each is a syscall on the eventfd and an
+      // extra turn of the loop, and a burst of submissions needs only the first.
+      if (!on_loop) {
+        wake_loop = !m_wake_pending;
+        m_wake_pending = true;
+      }
     }
-    if (wake_loop) {
+    if (on_loop) {
+      m_resubmitted = true;
+    } else if (wake_loop) {
       wake();
     }
   }
@@ -288,10 +300,12 @@ private:
       if (m_multi != nullptr) {
         drive_transfers(finished);
       }
+      t_turn_end = &m_turn_end;
       for (auto& job : finished) {
         deliver(*job);
       }
       finished.clear();
+      run_turn_end();
       if (stopping) {
         // Callbacks may have submitted more work; cancel that too before leaving.
         std::lock_guard lock(m_mutex);
@@ -301,6 +315,22 @@ private:
         continue;
       }
       wait_for_activity();
+    }
+  }
+
+  // Actions deferred by this turn's callbacks. Those run outside any turn: one that defers again
+  // acts at once.
+  void run_turn_end()
+  {
+    t_turn_end = nullptr;
+    std::vector<std::function<void()>> actions;
+    actions.swap(m_turn_end);
+    for (auto& action : actions) {
+      try {
+        action();
+      } catch (...) {
+        // Contained like a callback's exception (deliver): the other actions still run.
+      }
     }
   }
 
@@ -449,6 +479,11 @@ private:
       if (!m_in_flight.empty()) {
         timeout_ms = std::min(timeout_ms, ceil_ms(m_next_stall_check - now));
       }
+      if (m_resubmitted) {
+        // Callbacks of this turn submitted work: look at the sockets without sleeping, then start it.
+        m_resubmitted = false;
+        timeout_ms = 0;
+      }
       m_ready_count = epoll_wait(m_epoll, m_ready.data(), k_max_events, static_cast<int>(timeout_ms));
       m_ready_count = std::max(m_ready_count, 0); // EINTR: just go round again
       // Drained before the loop takes m_incoming, never after: a submission that comes between the
@@ -462,6 +497,7 @@ private:
       return;
     }
     // Without a multi handle every job fails at once; just wait for submissions.
+    m_resubmitted = false;
     std::unique_lock lock(m_mutex);
     m_idle.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                     [this] { return !m_incoming.empty() || m_stopping; });
@@ -515,6 +551,8 @@ private:
   std::atomic<std::uint64_t> m_cancellations{0};
 
   // Owned by the I/O thread.
+  std::thread::id m_loop_thread; // the I/O thread; set by the constructor, read by submit()
+  bool m_resubmitted = false;    // a callback on the I/O thread submitted since the last wait
   std::uint64_t m_seen_generation = 0;
   std::vector<JobPtr> m_timers; // a heap ordered by `later`
   std::unordered_map<CURL*, JobPtr> m_in_flight;
@@ -522,11 +560,21 @@ private:
   bool m_timer_armed = false;
   Clock::time_point m_timer_due;
   Clock::time_point m_next_stall_check;
+  std::vector<std::function<void()>> m_turn_end;
   std::array<epoll_event, k_max_events> m_ready{};
   int m_ready_count = 0;
 };
 
 } // namespace
+
+bool defer_to_turn_end(std::function<void()> action)
+{
+  if (t_turn_end == nullptr) {
+    return false;
+  }
+  t_turn_end->push_back(std::move(action));
+  return true;
+}
 
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options)
 {

@@ -32,6 +32,14 @@ public:
   virtual std::uint64_t cancellations() const { return 0; }
 };
 
+// Called from inside a transport callback on its I/O thread: queues `action` to run on that thread
+// once every response of the loop's current turn has been delivered, and returns true. Anywhere
+// else it does nothing and returns false (the caller then acts at once). Lets a callback coalesce
+// what it would otherwise do per response (waking another thread) into one action per turn. The
+// action must not throw and must not rely on anything that a later callback of the same turn may
+// free; it runs before the loop next waits, and before the transport is destroyed.
+bool defer_to_turn_end(std::function<void()> action);
+
 struct TransportOptions {
   long connect_timeout_ms = 10000;
   std::string ca_bundle; // empty = $EVALGATE_CA_BUNDLE, else the system default; CURLOPT_CAINFO
