@@ -409,3 +409,41 @@ TEST_CASE("an action deferred from a callback runs on the I/O thread after the t
   CHECK(action_thread == callback_thread);
   CHECK(action_thread != std::this_thread::get_id());
 }
+
+TEST_CASE("a loop timer set from a callback runs on the I/O thread no earlier than its time")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+  CHECK_FALSE(run_on_loop_at(Clock::now(), [] {})); // not on an I/O thread
+
+  Collector<bool> fired; // true when it ran on the callback's thread, at or after its time
+  transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) {
+    const auto when = Clock::now() + std::chrono::milliseconds(20);
+    const auto loop = std::this_thread::get_id();
+    CHECK(run_on_loop_at(when, [&fired, when, loop] {
+      fired.add(Clock::now() >= when && std::this_thread::get_id() == loop);
+    }));
+  });
+  REQUIRE(fired.wait_for(1));
+  CHECK(fired.values()[0]);
+}
+
+TEST_CASE("loop timers still waiting when the transport is destroyed run before it goes")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  std::atomic<bool> ran{false};
+  Collector<bool> set;
+  {
+    auto transport = make_curl_transport();
+    transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) {
+      set.add(run_on_loop_at(Clock::now() + std::chrono::hours(1), [&ran] { ran = true; }));
+    });
+    REQUIRE(set.wait_for(1));
+    CHECK(set.values()[0]);
+  }
+  CHECK(ran.load());
+}
