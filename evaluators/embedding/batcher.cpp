@@ -5,6 +5,8 @@
 #include <future>
 #include <utility>
 
+#include "providers/transport.hpp"
+
 namespace evalgate {
 
 EmbeddingBatcher::EmbeddingBatcher(ModelClient& client, std::string provider_id, BatcherOptions options)
@@ -81,6 +83,33 @@ void EmbeddingBatcher::run_timer() const
   }
 }
 
+bool EmbeddingBatcher::time_on_loop(const Batch& batch) const
+{
+  // The timer holds the batcher weakly: a batcher whose owners are gone sends nothing.
+  std::weak_ptr<const EmbeddingBatcher> self = weak_from_this();
+  if (self.expired()) {
+    return false; // not owned by a shared_ptr (tests): the timer thread keeps the window
+  }
+  return run_on_loop_at(batch.deadline, [self, id = batch.id] {
+    if (auto batcher = self.lock()) {
+      batcher->send_if_pending(id);
+    }
+  });
+}
+
+void EmbeddingBatcher::send_if_pending(std::uint64_t id) const
+{
+  std::shared_ptr<Batch> due;
+  {
+    std::lock_guard lock(m_mutex);
+    if (m_pending == nullptr || m_pending->id != id) {
+      return; // sent already: filled up, or by the timer thread
+    }
+    due = take_pending();
+  }
+  send(std::move(due));
+}
+
 EmbedOutcome EmbeddingBatcher::embed(const std::vector<std::string>& texts) const
 {
   std::promise<EmbedOutcome> answered;
@@ -110,7 +139,10 @@ void EmbeddingBatcher::embed_async(const std::vector<std::string>& texts, EmbedO
       if (m_pending == nullptr) {
         m_pending = std::make_unique<Batch>();
         m_pending->deadline = std::chrono::steady_clock::now() + m_options.window;
-        if (!m_timer.joinable()) {
+        m_pending->id = ++m_batches;
+        if (time_on_loop(*m_pending)) {
+          // The I/O loop sends it; a timer thread started earlier may too, whichever comes first.
+        } else if (!m_timer.joinable()) {
           m_timer = std::thread([this] { run_timer(); });
         } else if (m_timer_idle) {
           m_timer_wake.notify_one();

@@ -5,14 +5,19 @@
 //
 // How a batch forms: the first request to add a text to an empty pending batch opens it, with a
 // deadline `window` later. Texts of other requests join the pending batch. The batch is sent when it
-// reaches `max_batch` texts (by whichever request filled it) or, at its deadline, by the batcher's
-// timer thread (started on first use). A text already cached is answered at once; a text already
-// pending or in flight is shared, never sent twice. Failed texts are not cached, so a later request
-// tries again. Cache: least recently used, `cache_capacity` vectors.
+// reaches `max_batch` texts (by whichever request filled it) or at its deadline: by a timer of the
+// transport's I/O loop when the batch was opened on that thread (a trial scored where its answer
+// landed) and the batcher is owned by a shared_ptr, so neither a thread nor a wake-up is spent on
+// the window; otherwise by the batcher's timer thread (started on first use). A text already cached
+// is answered at once; a text already pending or in flight is shared, never sent twice. Failed texts
+// are not cached, so a later request tries again. Cache: least recently used, `cache_capacity`
+// vectors.
 //
 // Threads: embed() and embed_async() may be called from any number of threads; embed() blocks its
 // caller, embed_async() never does: its `done` runs where the last of its texts is answered — the
-// transport's I/O thread, the timer thread, or the caller when every text was cached. ModelClient's
+// transport's I/O thread, the timer thread, or the caller when every text was cached. A batch left
+// pending when the last owner lets go is never sent (its requests are never answered): the engine
+// lets go only once every trial is scored. ModelClient's
 // done callback only stores vectors and runs those `done`s. The client must outlive the batcher.
 // Owned through shared_ptr by the evaluators that use it.
 
@@ -44,7 +49,7 @@ struct BatcherOptions {
   std::size_t cache_capacity = 4096;   // vectors kept (LRU)
 };
 
-class EmbeddingBatcher final : public TextEmbedder {
+class EmbeddingBatcher final : public TextEmbedder, public std::enable_shared_from_this<EmbeddingBatcher> {
 public:
   EmbeddingBatcher(ModelClient& client, std::string provider_id, BatcherOptions options = {});
 
@@ -76,6 +81,7 @@ private:
   };
   struct Batch {
     std::chrono::steady_clock::time_point deadline;
+    std::uint64_t id = 0; // tells a loop timer whether its batch is still the pending one
     std::vector<std::string> texts;
   };
   using CacheList = std::list<std::pair<std::string, EmbeddingVector>>;
@@ -85,6 +91,8 @@ private:
   void deliver(const Batch& batch, EmbedResult result) const;
   static void answer(const Waiter& waiter, const Item& item);
   void run_timer() const;
+  bool time_on_loop(const Batch& batch) const; // m_mutex held
+  void send_if_pending(std::uint64_t id) const;
   EmbeddingVector cached(const std::string& text) const;                // m_mutex held; refreshes recency
   void remember(const std::string& text, EmbeddingVector vector) const; // m_mutex held
 
@@ -95,6 +103,7 @@ private:
   mutable std::mutex m_mutex;
   mutable std::condition_variable m_timer_wake;
   mutable std::unique_ptr<Batch> m_pending;
+  mutable std::uint64_t m_batches = 0; // batches opened
   mutable bool m_timer_idle = false; // the timer thread waits with no deadline
   mutable bool m_stopping = false;
   mutable std::thread m_timer;

@@ -4,6 +4,8 @@
 #include <chrono>
 #include <thread>
 
+#include "providers/transport.hpp"
+
 namespace evalgate {
 
 namespace {
@@ -103,33 +105,39 @@ std::string TrialPipeline::abort_message() const
 
 bool TrialPipeline::acquire_slot(int limit)
 {
-  std::unique_lock lock(m_mutex);
+  Slots& slots = *m_slots;
+  std::unique_lock lock(slots.mutex);
   // Timed waits: the stop flag is set from a signal handler, which cannot notify.
-  while (m_in_flight >= limit && !stopping()) {
-    m_slot_freed.wait_for(lock, std::chrono::milliseconds(50));
+  while (slots.in_flight >= limit && !stopping()) {
+    slots.freed.wait_for(lock, std::chrono::milliseconds(50));
   }
   if (stopping()) {
     return false;
   }
-  ++m_in_flight;
+  ++slots.in_flight;
   return true;
 }
 
 void TrialPipeline::complete(const TrialTask& task, CallResult result)
 {
-  m_pool.post([this, task, result = std::move(result)]() mutable { start_trial(task, std::move(result)); });
+  // Scored where the answer was delivered (often the transport's I/O thread): starting the judges
+  // and running the cheap evaluators costs less than waking a pool thread for them; what is
+  // expensive is handed off from there.
+  start_trial(task, std::move(result));
 }
 
 bool TrialPipeline::wait_in_flight(std::chrono::milliseconds timeout)
 {
-  std::unique_lock lock(m_mutex);
-  return m_slot_freed.wait_for(lock, timeout, [this] { return m_in_flight == 0; });
+  Slots& slots = *m_slots;
+  std::unique_lock lock(slots.mutex);
+  return slots.freed.wait_for(lock, timeout, [&slots] { return slots.in_flight == 0; });
 }
 
 void TrialPipeline::wait_all()
 {
-  std::unique_lock lock(m_mutex);
-  m_slot_freed.wait(lock, [this] { return m_in_flight == 0; });
+  Slots& slots = *m_slots;
+  std::unique_lock lock(slots.mutex);
+  slots.freed.wait(lock, [&slots] { return slots.in_flight == 0; });
   lock.unlock();
   m_pool.wait_idle();
   if (m_blocking != nullptr) {
@@ -160,11 +168,14 @@ void TrialPipeline::start_trial(const TrialTask& task, CallResult result)
       job();
     }
   };
-  score_trial_async(EvalInput{*task.test_case, trial}, {&m_defaults, &m_per_case[task.case_index]},
-                    run_blocking, [this, scoring](std::vector<Score> scores) {
-                      scoring->scored.scores = std::move(scores);
-                      end_trial(std::move(scoring->scored), scoring->provider_id);
-                    });
+  auto run_expensive = [this](std::function<void()> job) { m_pool.post(std::move(job)); };
+  score_trial_async(
+      EvalInput{*task.test_case, trial}, {&m_defaults, &m_per_case[task.case_index]}, run_blocking,
+      [this, scoring](std::vector<Score> scores) {
+        scoring->scored.scores = std::move(scores);
+        end_trial(std::move(scoring->scored), scoring->provider_id);
+      },
+      run_expensive);
 }
 
 void TrialPipeline::end_trial(ScoredTrial scored, const std::string& provider_id)
@@ -208,9 +219,24 @@ void TrialPipeline::release()
 {
   // Notified under the lock: once the count reaches zero the run may end and this pipeline go,
   // and a trial can end on the transport's I/O thread, which nothing joins.
-  std::lock_guard lock(m_mutex);
-  --m_in_flight;
-  m_slot_freed.notify_all();
+  std::lock_guard lock(m_slots->mutex);
+  Slots& slots = *m_slots;
+  --slots.in_flight;
+  if (slots.in_flight > 0 && slots.wake_deferred) {
+    return; // the turn's wake-up, still to come, covers this slot too
+  }
+  // On the I/O thread the runner is woken once, after the turn's last answer: it then admits every
+  // slot freed in the turn at once, and nothing it submits could start before the turn ends anyway.
+  // The last slot is announced at once: the pipeline may then go.
+  if (slots.in_flight > 0 && defer_to_turn_end([shared = m_slots] {
+        std::lock_guard turn_lock(shared->mutex);
+        shared->wake_deferred = false;
+        shared->freed.notify_all();
+      })) {
+    slots.wake_deferred = true;
+    return;
+  }
+  slots.freed.notify_all();
 }
 
 } // namespace evalgate

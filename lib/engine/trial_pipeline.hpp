@@ -1,12 +1,14 @@
 #pragma once
 // engine/trial_pipeline: what happens to a trial after the runner admits it. Bounds trials in
-// flight (acquire_slot), scores each completed call (score_trial_async: CPU-only evaluators on a
+// flight (acquire_slot), scores each completed call (score_trial_async, started on the thread that
+// delivered the answer: cheap CPU-only evaluators run right there, other CPU-only ones on a
 // CPU-sized worker pool, single-call judges and embeddings without a thread, other model-calling
 // evaluators on a pool sized for waiting), streams it to the store writer, reports progress, and
 // stops the run when a provider fails every call (a bad key, an unknown model). A trial ends on
-// whichever thread gave its last score, often the transport's I/O thread. Lives for one run_suite
-// call, which calls wait_all() before it ends, so no callback outlives it. complete() may be called
-// from any thread; the rest from the runner's.
+// whichever thread gave its last score, often the transport's I/O thread; a slot freed there wakes
+// the runner once per transport turn, not once per trial. Lives for one run_suite call, which calls
+// wait_all() before it ends, so no callback outlives it. complete() may be called from any thread;
+// the rest from the runner's.
 
 #include <atomic>
 #include <chrono>
@@ -70,6 +72,15 @@ private:
     int streak = 0;
   };
 
+  // The count of trials in flight and its wake-up, shared with wake-ups deferred to the end of a
+  // transport turn (which may run after the pipeline is gone).
+  struct Slots {
+    std::mutex mutex;
+    std::condition_variable freed;
+    int in_flight = 0;
+    bool wake_deferred = false; // a turn-end wake-up is queued on the I/O thread
+  };
+
   struct Scoring;
   void start_trial(const TrialTask& task, CallResult result);
   void end_trial(ScoredTrial scored, const std::string& provider_id);
@@ -81,9 +92,8 @@ private:
   TrialWriter& m_writer;
   const EvaluatorList m_defaults;
   const std::vector<EvaluatorList> m_per_case;
-  mutable std::mutex m_mutex;
-  std::condition_variable m_slot_freed;
-  int m_in_flight = 0;
+  mutable std::mutex m_mutex; // m_health, m_abort_message
+  const std::shared_ptr<Slots> m_slots = std::make_shared<Slots>();
   std::map<std::string, ProviderHealth> m_health;
   std::atomic<bool> m_abort{false};
   std::string m_abort_message;

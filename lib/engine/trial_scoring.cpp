@@ -1,7 +1,9 @@
 #include "engine/trial_scoring.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <future>
+#include <iterator>
 #include <utility>
 
 #include "evaluators/registry.hpp"
@@ -48,7 +50,30 @@ struct Scoring {
   }
 };
 
+// Linear in the output with a small constant. Not here: the quadratic ones (levenshtein, rouge-l),
+// n-gram statistics (bleu, rouge-1/2, f1), schema validation, PII scans, tool-call checks and the
+// built-in embedder, which stay on the worker pool.
+constexpr std::string_view k_cheap_types[] = {
+    "char-count",     "contains",   "contains-all", "contains-any", "equals",      "exact-match",
+    "icontains",      "is-json",    "is-refusal",   "json-equals",  "json-field",  "max-cost",
+    "max-latency-ms", "max-length", "max-tokens",   "regex",        "starts-with", "word-count",
+};
+
+bool inline_ok(const BoundEvaluator& bound, bool small_output)
+{
+  return small_output && bound.cheap && !bound.evaluator->calls_model() &&
+         !bound.evaluator->evaluates_async();
+}
+
 } // namespace
+
+bool is_cheap_type(std::string_view type)
+{
+  if (type.starts_with("not-")) {
+    type.remove_prefix(4);
+  }
+  return std::find(std::begin(k_cheap_types), std::end(k_cheap_types), type) != std::end(k_cheap_types);
+}
 
 Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs,
                                        const EvaluatorContext& context)
@@ -59,13 +84,15 @@ Result<EvaluatorList> build_evaluators(const std::vector<EvaluatorSpec>& specs,
     if (!made) {
       return fail(made.error());
     }
-    list.push_back({spec.name.empty() ? spec.type : spec.name, std::move(made).value()});
+    list.push_back(
+        {spec.name.empty() ? spec.type : spec.name, std::move(made).value(), is_cheap_type(spec.type)});
   }
   return list;
 }
 
 void score_trial_async(const EvalInput& input, std::initializer_list<const EvaluatorList*> lists,
-                       const BlockingRunner& run_blocking, ScoresDone done)
+                       const BlockingRunner& run_blocking, ScoresDone done,
+                       const BlockingRunner& run_expensive)
 {
   std::vector<const BoundEvaluator*> order;
   for (const EvaluatorList* list : lists) {
@@ -99,10 +126,32 @@ void score_trial_async(const EvalInput& input, std::initializer_list<const Evalu
       run_blocking([scoring, i, bound, input] { scoring->put(i, guarded_evaluate(*bound, input)); });
     }
   }
+  // CPU-only evaluators too expensive for this thread: one job for all of them, posted before the
+  // cheap ones run here so the two overlap.
+  const bool small_output = input.trial.output.size() <= k_inline_output_bytes;
+  auto cpu_only = [](const BoundEvaluator& bound) {
+    return !bound.evaluator->calls_model() && !bound.evaluator->evaluates_async();
+  };
+  std::vector<bool> handed_off(order.size(), false);
+  if (run_expensive) {
+    std::vector<std::pair<std::size_t, const BoundEvaluator*>> expensive;
+    for (std::size_t i = 0; i < order.size(); ++i) {
+      if (cpu_only(*order[i]) && !inline_ok(*order[i], small_output)) {
+        expensive.emplace_back(i, order[i]);
+        handed_off[i] = true;
+      }
+    }
+    if (!expensive.empty()) {
+      run_expensive([scoring, expensive = std::move(expensive), input] {
+        for (const auto& [i, bound] : expensive) {
+          scoring->put(i, guarded_evaluate(*bound, input));
+        }
+      });
+    }
+  }
   for (std::size_t i = 0; i < order.size(); ++i) {
-    const BoundEvaluator* bound = order[i];
-    if (!bound->evaluator->calls_model() && !bound->evaluator->evaluates_async()) {
-      scoring->put(i, guarded_evaluate(*bound, input));
+    if (cpu_only(*order[i]) && !handed_off[i]) {
+      scoring->put(i, guarded_evaluate(*order[i], input));
     }
   }
 }

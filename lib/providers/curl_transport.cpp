@@ -8,7 +8,9 @@
 #include <array>
 #include <atomic>
 #include <condition_variable>
+#include <cerrno>
 #include <cstdlib>
+#include <ctime>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -49,6 +51,28 @@ bool later(const JobPtr& a, const JobPtr& b)
   return a->sequence > b->sequence;
 }
 
+// The current turn's deferred actions while a CurlTransport delivers callbacks on this thread.
+thread_local std::vector<std::function<void()>>* t_turn_end = nullptr;
+
+// An action run_on_loop_at() scheduled; a heap ordered by `timer_later`.
+struct LoopTimer {
+  Clock::time_point when;
+  std::uint64_t sequence = 0;
+  std::function<void()> action;
+};
+
+bool timer_later(const LoopTimer& a, const LoopTimer& b)
+{
+  if (a.when != b.when) {
+    return a.when > b.when;
+  }
+  return a.sequence > b.sequence;
+}
+
+// The loop timers of the CurlTransport whose I/O thread this is.
+thread_local std::vector<LoopTimer>* t_loop_timers = nullptr;
+thread_local std::uint64_t t_loop_timer_sequence = 0;
+
 void deliver(CurlJob& job)
 {
   auto callback = std::move(job.on_done);
@@ -86,6 +110,8 @@ public:
       curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, static_cast<void*>(this));
     }
     m_thread = std::thread([this] { run(); });
+    // Before any submit(): the loop reads it only for callbacks of jobs submitted after this.
+    m_loop_thread = m_thread.get_id();
   }
 
   ~CurlTransport() override
@@ -117,18 +143,25 @@ public:
     job->request = std::move(request);
     job->on_done = std::move(on_done);
     job->due = Clock::now() + std::chrono::milliseconds(std::max(0L, delay_ms));
+    // A callback running on the I/O thread (a judge asked from a trial scored there, a retry)
+    // needs no wake-up: the loop takes m_incoming again before it sleeps (m_resubmitted).
+    const bool on_loop = std::this_thread::get_id() == m_loop_thread;
     bool wake_loop = false;
     {
       std::lock_guard lock(m_mutex);
       job->sequence = ++m_sequence;
       job->generation = m_generation;
       m_incoming.push_back(std::move(job));
-      // One wake-up per batch the loop has not taken yet: each is a syscall on the socketpair
-      // and an extra turn of the loop, and a burst of submissions needs only the first.
-      wake_loop = !m_wake_pending;
-      m_wake_pending = true;
+      // One wake-up per batch the loop has not taken yet: each is a syscall on the eventfd and an
+      // extra turn of the loop, and a burst of submissions needs only the first.
+      if (!on_loop) {
+        wake_loop = !m_wake_pending;
+        m_wake_pending = true;
+      }
     }
-    if (wake_loop) {
+    if (on_loop) {
+      m_resubmitted = true;
+    } else if (wake_loop) {
       wake();
     }
   }
@@ -265,6 +298,7 @@ private:
 
   void run()
   {
+    t_loop_timers = &m_loop_timers;
     std::vector<JobPtr> finished;
     while (true) {
       std::vector<JobPtr> incoming;
@@ -288,19 +322,61 @@ private:
       if (m_multi != nullptr) {
         drive_transfers(finished);
       }
+      t_turn_end = &m_turn_end;
       for (auto& job : finished) {
         deliver(*job);
       }
       finished.clear();
+      run_loop_timers(stopping);
+      run_turn_end();
       if (stopping) {
         // Callbacks may have submitted more work; cancel that too before leaving.
         std::lock_guard lock(m_mutex);
-        if (m_incoming.empty()) {
+        if (m_incoming.empty() && m_loop_timers.empty()) {
           break;
         }
         continue;
       }
       wait_for_activity();
+    }
+  }
+
+  // Loop timers that are due (all of them when stopping), in due order. Those they schedule wait
+  // for a later turn, so a timer that keeps rescheduling itself cannot hold the loop.
+  void run_loop_timers(bool all)
+  {
+    if (m_loop_timers.empty()) {
+      return;
+    }
+    const auto now = Clock::now();
+    std::vector<LoopTimer> due;
+    while (!m_loop_timers.empty() && (all || m_loop_timers.front().when <= now)) {
+      std::pop_heap(m_loop_timers.begin(), m_loop_timers.end(), timer_later);
+      due.push_back(std::move(m_loop_timers.back()));
+      m_loop_timers.pop_back();
+    }
+    for (auto& timer : due) {
+      try {
+        timer.action();
+      } catch (...) {
+        // Contained like a callback's exception (deliver).
+      }
+    }
+  }
+
+  // Actions deferred by this turn's callbacks. Those run outside any turn: one that defers again
+  // acts at once.
+  void run_turn_end()
+  {
+    t_turn_end = nullptr;
+    std::vector<std::function<void()>> actions;
+    actions.swap(m_turn_end);
+    for (auto& action : actions) {
+      try {
+        action();
+      } catch (...) {
+        // Contained like a callback's exception (deliver): the other actions still run.
+      }
     }
   }
 
@@ -449,7 +525,18 @@ private:
       if (!m_in_flight.empty()) {
         timeout_ms = std::min(timeout_ms, ceil_ms(m_next_stall_check - now));
       }
-      m_ready_count = epoll_wait(m_epoll, m_ready.data(), k_max_events, static_cast<int>(timeout_ms));
+      Clock::duration wait = std::chrono::milliseconds(timeout_ms);
+      if (!m_loop_timers.empty()) {
+        // Exact, not rounded up to a millisecond: a loop timer may be on a trial's critical path
+        // (the embedding batcher's 1 ms window).
+        wait = std::clamp<Clock::duration>(m_loop_timers.front().when - now, Clock::duration::zero(), wait);
+      }
+      if (m_resubmitted) {
+        // Callbacks of this turn submitted work: look at the sockets without sleeping, then start it.
+        m_resubmitted = false;
+        wait = Clock::duration::zero();
+      }
+      m_ready_count = wait_events(wait);
       m_ready_count = std::max(m_ready_count, 0); // EINTR: just go round again
       // Drained before the loop takes m_incoming, never after: a submission that comes between the
       // take and a later drain would have its wake-up swallowed and wait for the next timeout.
@@ -462,9 +549,29 @@ private:
       return;
     }
     // Without a multi handle every job fails at once; just wait for submissions.
+    m_resubmitted = false;
+    if (!m_loop_timers.empty()) {
+      timeout_ms = std::min(timeout_ms, ceil_ms(m_loop_timers.front().when - Clock::now()));
+    }
     std::unique_lock lock(m_mutex);
     m_idle.wait_for(lock, std::chrono::milliseconds(timeout_ms),
                     [this] { return !m_incoming.empty() || m_stopping; });
+  }
+
+  // epoll_pwait2 (Linux 5.11) waits to the nanosecond; where it is missing, epoll_wait's
+  // milliseconds, rounded up.
+  int wait_events(Clock::duration wait)
+  {
+    if (m_pwait2) {
+      const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(wait).count();
+      const timespec timeout{static_cast<time_t>(ns / 1000000000), static_cast<long>(ns % 1000000000)};
+      const int ready = epoll_pwait2(m_epoll, m_ready.data(), k_max_events, &timeout, nullptr);
+      if (ready >= 0 || errno != ENOSYS) {
+        return ready;
+      }
+      m_pwait2 = false;
+    }
+    return epoll_wait(m_epoll, m_ready.data(), k_max_events, static_cast<int>(ceil_ms(wait)));
   }
 
   // Rounded up so we never wake a hair early and spin.
@@ -515,6 +622,8 @@ private:
   std::atomic<std::uint64_t> m_cancellations{0};
 
   // Owned by the I/O thread.
+  std::thread::id m_loop_thread; // the I/O thread; set by the constructor, read by submit()
+  bool m_resubmitted = false;    // a callback on the I/O thread submitted since the last wait
   std::uint64_t m_seen_generation = 0;
   std::vector<JobPtr> m_timers; // a heap ordered by `later`
   std::unordered_map<CURL*, JobPtr> m_in_flight;
@@ -522,11 +631,33 @@ private:
   bool m_timer_armed = false;
   Clock::time_point m_timer_due;
   Clock::time_point m_next_stall_check;
+  std::vector<std::function<void()>> m_turn_end;
+  std::vector<LoopTimer> m_loop_timers; // a heap ordered by `timer_later`
+  bool m_pwait2 = true;                 // until the kernel says ENOSYS
   std::array<epoll_event, k_max_events> m_ready{};
   int m_ready_count = 0;
 };
 
 } // namespace
+
+bool defer_to_turn_end(std::function<void()> action)
+{
+  if (t_turn_end == nullptr) {
+    return false;
+  }
+  t_turn_end->push_back(std::move(action));
+  return true;
+}
+
+bool run_on_loop_at(Clock::time_point when, std::function<void()> action)
+{
+  if (t_loop_timers == nullptr) {
+    return false;
+  }
+  t_loop_timers->push_back(LoopTimer{when, ++t_loop_timer_sequence, std::move(action)});
+  std::push_heap(t_loop_timers->begin(), t_loop_timers->end(), timer_later);
+  return true;
+}
 
 std::unique_ptr<Transport> make_curl_transport(const TransportOptions& options)
 {

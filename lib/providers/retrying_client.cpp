@@ -5,11 +5,11 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
-#include <random>
 
 #include <fmt/format.h>
 
 #include "providers/flow_control.hpp"
+#include "providers/jitter.hpp"
 #include "providers/provider_options.hpp"
 #include "providers/redact.hpp"
 #include "providers/retry_policy.hpp"
@@ -53,24 +53,6 @@ struct Call {
   int attempts = 0;
   std::uint64_t jitter_state = 0; // splitmix64; a mt19937_64 per call cost two 312-word seedings
 };
-
-// Jitter only has to decorrelate concurrent callers, not be reproducible (it never affects scores).
-std::uint64_t next_seed()
-{
-  static const std::uint64_t k_base = std::random_device{}();
-  static std::atomic<std::uint64_t> counter{0};
-  return k_base ^ (0x9E3779B97F4A7C15ULL * ++counter);
-}
-
-// A uniform draw in [0, 1) from splitmix64 (Steele, Lea & Flood 2014).
-double next_jitter(std::uint64_t& state)
-{
-  std::uint64_t z = (state += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  z ^= z >> 31;
-  return static_cast<double>(z >> 11) * 0x1.0p-53;
-}
 
 void finish(const std::shared_ptr<Call>& call, CallResult result)
 {
@@ -220,7 +202,7 @@ public:
     call->shared = m_shared;
     call->done = std::move(done);
     call->start = Clock::now();
-    call->jitter_state = next_seed();
+    call->jitter_state = next_jitter_seed();
     auto request = m_shared->provider->encode(input);
     if (!request) {
       CallResult result;

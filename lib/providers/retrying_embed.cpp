@@ -2,10 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <random>
 
 #include <fmt/format.h>
 
+#include "providers/jitter.hpp"
 #include "providers/redact.hpp"
 #include "providers/retry_policy.hpp"
 
@@ -19,7 +19,7 @@ struct EmbedCall {
   std::size_t text_count = 0;
   ModelClient::EmbedDone done;
   int attempts = 0;
-  std::mt19937_64 rng{std::random_device{}()};
+  std::uint64_t jitter_state = next_jitter_seed();
 };
 
 void finish(const std::shared_ptr<EmbedCall>& call, EmbedResult result)
@@ -50,7 +50,7 @@ void on_response(const std::shared_ptr<EmbedCall>& call, const HttpResponse& res
                                : vectors.error().message;
   }
   if (decision.retryable && call->attempts <= call->settings.max_retries) {
-    const double jitter = std::uniform_real_distribution<double>(0.0, 1.0)(call->rng);
+    const double jitter = next_jitter(call->jitter_state);
     const BackoffStep step =
         compute_backoff(decision, call->attempts - 1, call->settings.retry_base_ms, jitter);
     if (!step.give_up) {

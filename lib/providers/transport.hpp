@@ -4,6 +4,7 @@
 // the I/O thread and must be quick (hand work off, never block). Admission control (how many
 // requests are in flight) belongs to callers, not to libcurl's connection limits.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -31,6 +32,21 @@ public:
   // flow-control queue) compares it to drop what a cancel has overtaken. Thread-safe.
   virtual std::uint64_t cancellations() const { return 0; }
 };
+
+// Called from inside a transport callback on its I/O thread: queues `action` to run on that thread
+// once every response of the loop's current turn has been delivered, and returns true. Anywhere
+// else it does nothing and returns false (the caller then acts at once). Lets a callback coalesce
+// what it would otherwise do per response (waking another thread) into one action per turn. The
+// action must not throw and must not rely on anything that a later callback of the same turn may
+// free; it runs before the loop next waits, and before the transport is destroyed.
+bool defer_to_turn_end(std::function<void()> action);
+
+// Called on a transport's I/O thread (from a callback or a deferred action): runs `action` on that
+// thread at `when` or just after, and returns true; anywhere else it does nothing and returns false.
+// A timer without a thread of its own: what the action submits starts with no wake-up. Actions
+// still waiting when the transport is destroyed run then, before the destructor returns. The action
+// must not throw.
+bool run_on_loop_at(std::chrono::steady_clock::time_point when, std::function<void()> action);
 
 struct TransportOptions {
   long connect_timeout_ms = 10000;

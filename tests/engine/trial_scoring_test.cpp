@@ -194,3 +194,122 @@ TEST_CASE("an evaluator that throws on its own thread gives an errored score, no
     CHECK(score.error == "internal error in evaluator: boom");
   }
 }
+
+namespace {
+
+// A CPU-only evaluator that notes when it ran, to tell what ran on the calling thread.
+class Noting final : public Evaluator {
+public:
+  Noting(std::vector<std::string>& ran, std::string name, double value)
+      : m_ran(ran), m_name(std::move(name)), m_value(value)
+  {
+  }
+  Score evaluate(const EvalInput&) const override
+  {
+    m_ran.push_back(m_name);
+    return valued(m_value);
+  }
+
+private:
+  std::vector<std::string>& m_ran;
+  std::string m_name;
+  double m_value;
+};
+
+} // namespace
+
+TEST_CASE("cheap evaluators run on the calling thread and the other CPU-only ones go to the expensive "
+          "runner as one job, with scores in the evaluators' order")
+{
+  std::vector<std::string> ran;
+  std::vector<ScoreDone> held;
+  EvaluatorList list;
+  list.push_back({"cheap-a", std::make_unique<Noting>(ran, "cheap-a", 0.1), true});
+  list.push_back({"costly-b", std::make_unique<Noting>(ran, "costly-b", 0.2), false});
+  list.push_back({"judge", std::make_unique<HeldJudge>(held, 0.5), true});
+  list.push_back({"cheap-c", std::make_unique<Noting>(ran, "cheap-c", 0.3), true});
+  list.push_back({"costly-d", std::make_unique<Noting>(ran, "costly-d", 0.4), false});
+  const Case test_case;
+  Trial trial;
+  trial.output = "a short answer";
+  std::vector<std::function<void()>> expensive_jobs;
+  std::optional<std::vector<Score>> scored;
+  score_trial_async(
+      EvalInput{test_case, trial}, {&list}, [](std::function<void()>) { FAIL("nothing blocks"); },
+      [&](std::vector<Score> scores) { scored = std::move(scores); },
+      [&](std::function<void()> job) { expensive_jobs.push_back(std::move(job)); });
+  CHECK(ran == std::vector<std::string>{"cheap-a", "cheap-c"});
+  REQUIRE(expensive_jobs.size() == 1);
+  REQUIRE(held.size() == 1);
+  held[0](valued(0.5));
+  CHECK_FALSE(scored.has_value());
+  expensive_jobs[0]();
+  CHECK(ran == std::vector<std::string>{"cheap-a", "cheap-c", "costly-b", "costly-d"});
+  REQUIRE(scored.has_value());
+  REQUIRE(scored->size() == 5);
+  const std::vector<std::string> metrics{"cheap-a", "costly-b", "judge", "cheap-c", "costly-d"};
+  const std::vector<double> values{0.1, 0.2, 0.5, 0.3, 0.4};
+  for (std::size_t i = 0; i < 5; ++i) {
+    CHECK((*scored)[i].metric == metrics[i]);
+    CHECK((*scored)[i].value == doctest::Approx(values[i]));
+  }
+}
+
+TEST_CASE("an output longer than the inline limit is scored off the calling thread, even by cheap evaluators")
+{
+  std::vector<std::string> ran;
+  EvaluatorList list;
+  list.push_back({"cheap", std::make_unique<Noting>(ran, "cheap", 1.0), true});
+  const Case test_case;
+  Trial trial;
+  trial.output.assign(k_inline_output_bytes + 1, 'x');
+  std::vector<std::function<void()>> expensive_jobs;
+  std::optional<std::vector<Score>> scored;
+  score_trial_async(
+      EvalInput{test_case, trial}, {&list}, [](std::function<void()>) { FAIL("nothing blocks"); },
+      [&](std::vector<Score> scores) { scored = std::move(scores); },
+      [&](std::function<void()> job) { expensive_jobs.push_back(std::move(job)); });
+  CHECK(ran.empty());
+  REQUIRE(expensive_jobs.size() == 1);
+  expensive_jobs[0]();
+  REQUIRE(scored.has_value());
+  CHECK((*scored)[0].metric == "cheap");
+}
+
+TEST_CASE("without an expensive runner every CPU-only evaluator runs on the calling thread")
+{
+  std::vector<std::string> ran;
+  EvaluatorList list;
+  list.push_back({"costly", std::make_unique<Noting>(ran, "costly", 1.0), false});
+  const Case test_case;
+  const Trial trial;
+  const auto scores = score_trial(EvalInput{test_case, trial}, {&list});
+  CHECK(ran == std::vector<std::string>{"costly"});
+  REQUIRE(scores.size() == 1);
+}
+
+TEST_CASE("evaluator types that are cheap enough for the delivering thread, negated or not")
+{
+  for (const char* type :
+       {"contains", "not-contains", "regex", "not-regex", "is-json", "max-length", "equals"}) {
+    CHECK_MESSAGE(is_cheap_type(type), type);
+  }
+  for (const char* type : {"levenshtein", "rouge-l", "bleu", "json-schema", "similarity", "script", "rubric",
+                           "no-pii", "not-", ""}) {
+    CHECK_FALSE_MESSAGE(is_cheap_type(type), type);
+  }
+}
+
+TEST_CASE("build_evaluators marks the cheap types")
+{
+  std::vector<EvaluatorSpec> specs(2);
+  specs[0].type = "not-contains";
+  specs[0].config = Json{{"value", "x"}};
+  specs[1].type = "levenshtein";
+  specs[1].config = Json{{"value", "x"}};
+  auto built = build_evaluators(specs, EvaluatorContext{});
+  REQUIRE(built);
+  REQUIRE(built->size() == 2);
+  CHECK((*built)[0].cheap);
+  CHECK_FALSE((*built)[1].cheap);
+}

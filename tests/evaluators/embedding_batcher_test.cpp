@@ -1,13 +1,21 @@
 #include <doctest/doctest.h>
 
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
+#include "../providers/collector.hpp"
+#include "../providers/loopback_server.hpp"
 #include "embedding_fakes.hpp"
 #include "evaluators/embedding/batcher.hpp"
+#include "providers/transport.hpp"
 
 using namespace evalgate;
+using evalgate::testing::Collector;
 using evalgate::testing::FakeEmbedClient;
+using evalgate::testing::LoopbackServer;
+using evalgate::testing::TestRequest;
+using evalgate::testing::TestResponse;
 
 namespace {
 
@@ -188,4 +196,72 @@ TEST_CASE("a client that throws instead of answering fails the request instead o
   } client;
   EmbeddingBatcher batcher(client, "embed", {64, std::chrono::milliseconds(1), 100});
   CHECK(batcher.embed({"a"}).error == "embedding provider 'embed' failed: socket closed");
+}
+
+namespace {
+
+// Answers embed() at once and notes the thread that asked.
+class ThreadNotingClient final : public ModelClient {
+public:
+  void complete(const CallInput&, Done done) override { done(CallResult{}); }
+  void embed(const std::vector<std::string>& texts, EmbedDone done) override
+  {
+    {
+      std::lock_guard lock(m_mutex);
+      m_threads.push_back(std::this_thread::get_id());
+      m_batches.push_back(texts);
+    }
+    EmbedResult result;
+    for (std::size_t i = 0; i < texts.size(); ++i) {
+      result.vectors.push_back({1.0f, static_cast<float>(i)});
+    }
+    done(std::move(result));
+  }
+  std::vector<std::thread::id> threads()
+  {
+    std::lock_guard lock(m_mutex);
+    return m_threads;
+  }
+  std::vector<std::vector<std::string>> batches()
+  {
+    std::lock_guard lock(m_mutex);
+    return m_batches;
+  }
+
+private:
+  std::mutex m_mutex;
+  std::vector<std::thread::id> m_threads;
+  std::vector<std::vector<std::string>> m_batches;
+};
+
+} // namespace
+
+TEST_CASE("a batch opened on a transport's I/O thread is sent by that thread when its window ends")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  ThreadNotingClient client;
+  auto batcher = std::make_shared<EmbeddingBatcher>(client, "embed",
+                                                    BatcherOptions{64, std::chrono::milliseconds(20), 100});
+  auto transport = make_curl_transport();
+  Collector<EmbedOutcome> outcomes;
+  std::thread::id loop;
+  HttpRequest request;
+  request.url = server.url("/ok");
+  request.body = "{}";
+  request.timeout_ms = 5000;
+  transport->submit(request, [&](HttpResponse) {
+    loop = std::this_thread::get_id();
+    // Two requests in one window: one batch, sent by the loop's timer, not a thread of the batcher.
+    batcher->embed_async({"a", "b"}, [&](EmbedOutcome outcome) { outcomes.add(std::move(outcome)); });
+    batcher->embed_async({"c"}, [&](EmbedOutcome outcome) { outcomes.add(std::move(outcome)); });
+  });
+  REQUIRE(outcomes.wait_for(2));
+  for (const auto& outcome : outcomes.values()) {
+    CHECK(outcome.ok());
+  }
+  REQUIRE(client.batches().size() == 1);
+  CHECK(client.batches()[0] == std::vector<std::string>{"a", "b", "c"});
+  CHECK(client.threads()[0] == loop);
 }

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -354,4 +355,95 @@ TEST_CASE("a stalled transfer fails after its idle timeout while the server keep
   const HttpResponse response = done.values().front();
   CHECK(response.timed_out);
   CHECK(response.transport_error == "no data received for 300 ms; the stream stalled");
+}
+
+TEST_CASE("requests submitted from callbacks on the I/O thread start without waiting for the loop's poll")
+{
+  LoopbackServer server;
+  server.post("/echo",
+              [](const TestRequest& req, TestResponse& res) { res.set_content(req.body, "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+  // A chain: each answer's callback submits the next request. Such a submission wakes no one (it
+  // is on the loop's own thread); had the loop gone to sleep before starting it, each link would
+  // wait out the 1 s poll, and 100 of them would take far past the 60 s bound.
+  Collector<std::string> done;
+  std::function<void(int)> next = [&](int i) {
+    transport->submit(post(server.url("/echo"), std::to_string(i)), [&, i](HttpResponse response) {
+      done.add(response.body);
+      if (i + 1 < 100) {
+        next(i + 1);
+      }
+    });
+  };
+  next(0);
+  REQUIRE(done.wait_for(100, std::chrono::seconds(60)));
+  CHECK(done.values().front() == "0");
+  CHECK(done.values().back() == "99");
+}
+
+TEST_CASE("an action deferred from a callback runs on the I/O thread after the turn's callbacks")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+  bool ran_here = false;
+  CHECK_FALSE(defer_to_turn_end([&ran_here] { ran_here = true; })); // not on an I/O thread
+  CHECK_FALSE(ran_here);
+
+  Collector<std::string> events;
+  std::thread::id callback_thread;
+  std::thread::id action_thread;
+  transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) {
+    callback_thread = std::this_thread::get_id();
+    const bool deferred = defer_to_turn_end([&] {
+      action_thread = std::this_thread::get_id();
+      // Outside the turn now: deferring again acts at once.
+      events.add(defer_to_turn_end([] {}) ? "nested deferred" : "turn end");
+    });
+    events.add(deferred ? "callback (deferred)" : "callback (not deferred)");
+  });
+  REQUIRE(events.wait_for(2));
+  CHECK(events.values() == std::vector<std::string>{"callback (deferred)", "turn end"});
+  CHECK(action_thread == callback_thread);
+  CHECK(action_thread != std::this_thread::get_id());
+}
+
+TEST_CASE("a loop timer set from a callback runs on the I/O thread no earlier than its time")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  auto transport = make_curl_transport();
+  CHECK_FALSE(run_on_loop_at(Clock::now(), [] {})); // not on an I/O thread
+
+  Collector<bool> fired; // true when it ran on the callback's thread, at or after its time
+  transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) {
+    const auto when = Clock::now() + std::chrono::milliseconds(20);
+    const auto loop = std::this_thread::get_id();
+    CHECK(run_on_loop_at(when, [&fired, when, loop] {
+      fired.add(Clock::now() >= when && std::this_thread::get_id() == loop);
+    }));
+  });
+  REQUIRE(fired.wait_for(1));
+  CHECK(fired.values()[0]);
+}
+
+TEST_CASE("loop timers still waiting when the transport is destroyed run before it goes")
+{
+  LoopbackServer server;
+  server.post("/ok", [](const TestRequest&, TestResponse& res) { res.set_content("ok", "text/plain"); });
+  server.start();
+  std::atomic<bool> ran{false};
+  Collector<bool> set;
+  {
+    auto transport = make_curl_transport();
+    transport->submit(post(server.url("/ok"), "{}"), [&](HttpResponse) {
+      set.add(run_on_loop_at(Clock::now() + std::chrono::hours(1), [&ran] { ran = true; }));
+    });
+    REQUIRE(set.wait_for(1));
+    CHECK(set.values()[0]);
+  }
+  CHECK(ran.load());
 }
