@@ -35,7 +35,7 @@ struct TrialTask {
   const Candidate* candidate;
   const Prompt* prompt;
   const Case* test_case;
-  std::size_t case_index; // into per_case evaluators
+  std::size_t case_index; // into per_case evaluators (one list per case that has any; 0 = none)
   int repeat_index;
   // Keeps *test_case alive while the trial is in flight and being scored: the runner rebuilds
   // each case from the suite's compact CaseList only while its trials run.
@@ -44,8 +44,8 @@ struct TrialTask {
 
 class TrialPipeline {
 public:
-  // `per_case[i]` are the extra evaluators of the suite's case i. `trial_limit` is the run's bound
-  // on trials in flight (sizes the scoring pool when evaluators wait on models).
+  // `per_case[task.case_index]` are the extra evaluators of a task's case. `trial_limit` is the
+  // run's bound on trials in flight (sizes the scoring pool when evaluators wait on models).
   TrialPipeline(const RunOptions& options, int trial_limit, RunObserver& observer, TrialWriter& writer,
                 EvaluatorList defaults, std::vector<EvaluatorList> per_case);
 

@@ -32,10 +32,33 @@ constexpr std::size_t k_id_chunk_bytes = 64 * 1024;
 // The case count a digest trusts for sizing up front; a larger run grows as needed.
 constexpr std::int64_t k_max_case_hint = 1 << 22;
 
+namespace {
+
+// A packed cell: scored (0..7) in bits 5-7, passes (0..7) in bits 2-4, errors (0..3) in bits 0-1;
+// its sum is its pass count. 0 is the empty cell; 255 (7, 7, 3) is never packed: it marks the
+// dense form.
+constexpr std::uint32_t k_max_packed_scored = 7;
+constexpr std::uint32_t k_max_packed_errors = 3;
+
+bool packable(double sum, std::uint32_t scored, std::uint32_t passes, std::uint32_t errors)
+{
+  // The sum must come back bit for bit: an exact small integer, and not -0.0.
+  return scored <= k_max_packed_scored && passes <= scored && errors <= k_max_packed_errors &&
+         !(scored == k_max_packed_scored && passes == k_max_packed_scored && errors == k_max_packed_errors) &&
+         sum == static_cast<double>(passes) && !std::signbit(sum);
+}
+
+} // namespace
+
 RunDigest::Cell RunDigest::Cells::get(std::uint32_t slot) const
 {
-  if (slot >= sums.size()) {
+  if (slot >= codes.size()) {
     return {};
+  }
+  const std::uint8_t code = codes[slot];
+  if (code != k_dense) {
+    const std::uint32_t passes = (code >> 2) & 7U;
+    return {static_cast<double>(passes), static_cast<std::uint32_t>(code >> 5), passes, code & 3U};
   }
   const auto& c = counts[slot];
   if (c[0] == 255) {
@@ -46,8 +69,24 @@ RunDigest::Cell RunDigest::Cells::get(std::uint32_t slot) const
 
 void RunDigest::Cells::put(std::uint32_t slot, const Cell& cell)
 {
+  if (slot >= codes.size()) {
+    if (codes.capacity() < hint) {
+      codes.reserve(hint);
+    }
+    codes.resize(slot + 1, 0); // within the reserved case count, no reallocation
+  }
+  std::uint8_t& code = codes[slot];
+  if (code != k_dense && packable(cell.sum, cell.scored, cell.passes, cell.errors)) {
+    code = static_cast<std::uint8_t>((cell.scored << 5) | (cell.passes << 2) | cell.errors);
+    return;
+  }
+  code = k_dense;
   if (slot >= sums.size()) {
-    sums.resize(slot + 1, 0.0); // within the reserved case count, no reallocation
+    if (sums.capacity() < hint) {
+      sums.reserve(hint);
+      counts.reserve(hint);
+    }
+    sums.resize(slot + 1, 0.0);
     counts.resize(slot + 1, {0, 0, 0});
   }
   auto& c = counts[slot];
@@ -89,7 +128,7 @@ std::size_t RunDigest::candidate_index(const std::string& id)
 std::uint32_t RunDigest::case_slot(const std::string& id)
 {
   const std::size_t mask = m_case_index.size() - 1;
-  std::size_t at = std::hash<std::string_view>{}(id) & mask;
+  std::size_t at = std::hash<std::string_view>{}(id)&mask;
   for (; m_case_index[at] != 0; at = (at + 1) & mask) {
     if (m_case_ids[m_case_index[at] - 1] == id) {
       return m_case_index[at] - 1;
@@ -138,8 +177,7 @@ void RunDigest::add_score(std::size_t candidate, std::uint32_t slot, const Score
     fresh.metric = score.metric;
     fresh.summary.candidate_id = m_candidates[candidate];
     fresh.summary.metric = score.metric;
-    fresh.cells.sums.reserve(m_case_hint);
-    fresh.cells.counts.reserve(m_case_hint);
+    fresh.cells.hint = m_case_hint;
     totals.columns.push_back(std::move(fresh));
   }
   Column& column = totals.columns[it->second];

@@ -87,15 +87,21 @@ private:
 
     std::uint32_t repeats() const { return scored + errors; }
   };
-  // The cells of one candidate × metric by case slot, in 11 bytes a cell rather than a Cell's 24:
-  // the sum, and the three counts in a byte each while they fit (the usual few repeats); a cell
-  // that reaches 255 of one is kept whole in `wide`. At 50,000 cases × 8 columns that is 4.4 MB.
+  // The cells of one candidate × metric by case slot, in one byte a cell for the usual cell of
+  // a pass/fail metric (a value of 1 when it passes and 0 when not, so its sum is its pass count,
+  // and at most 7 scored and 3 errored repeats): at 50,000 cases × 8 columns that is 400 KB where
+  // 11 bytes a cell took 4.4 MB. Any other cell (a graded value, more repeats) is kept, from the
+  // first such cell on, in the dense form beside the bytes: the sum, and the three counts in a
+  // byte each while they fit; a cell that reaches 255 of one is kept whole in `wide`.
   struct Cells {
-    std::vector<double> sums;
+    std::vector<std::uint8_t> codes; // 0 = no repeat yet; k_dense = in sums/counts; else packed
+    std::vector<double> sums;        // the dense form, allocated on the first cell that needs it
     std::vector<std::array<std::uint8_t, 3>> counts; // scored, passes, errors; {255, ..} = in wide
     std::unordered_map<std::uint32_t, Cell> wide;
+    std::size_t hint = 0; // the run's case count: what the dense form reserves when first used
 
-    std::size_t size() const { return sums.size(); }
+    static constexpr std::uint8_t k_dense = 255;
+    std::size_t size() const { return codes.size(); }
     Cell get(std::uint32_t slot) const; // a default Cell past the end
     void put(std::uint32_t slot, const Cell& cell);
   };

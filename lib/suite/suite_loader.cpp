@@ -5,8 +5,8 @@
 #include <fstream>
 #include <iterator>
 #include <sstream>
-#include <unordered_map>
 
+#include "suite/case_id_index.hpp"
 #include "suite/dataset_reader.hpp"
 #include "suite/mapping_reader.hpp"
 #include "suite/suite_sections.hpp"
@@ -57,7 +57,10 @@ Result<void> read_datasets(const SuiteFile& file, const YAML::Node& node, const 
     return fail(ErrorCategory::config, "'datasets' must be a non-empty list of dataset files, got " + describe(node),
                 at);
   }
-  std::unordered_map<std::string, std::size_t> first_seen; // case id -> index in suite.cases
+  CaseIdIndex first_seen(suite.cases); // case id -> its first position in suite.cases
+  for (std::size_t i = 0; i < suite.cases.size(); ++i) {
+    first_seen.add(i);
+  }
   for (const auto& item : node) {
     std::string written;
     Location item_at = node_location(file.display, item);
@@ -84,13 +87,13 @@ Result<void> read_datasets(const SuiteFile& file, const YAML::Node& node, const 
     // Each case goes straight into the suite's compact list as it is read: a dataset is never
     // held as Case structs (~700 bytes each with a few vars, against ~80 in the list).
     auto cases = read_dataset(resolved.string(), written, [&](Case&& test_case) -> Result<void> {
-      if (auto [previous, inserted] = first_seen.emplace(test_case.id, suite.cases.size()); !inserted) {
-        return fail(ErrorCategory::data,
-                    "duplicate case id '" + test_case.id + "' (first at " +
-                        suite.cases[previous->second].location.str() + ")",
+      if (const auto previous = first_seen.find(test_case.id)) {
+        const std::string first = suite.cases[*previous].location.str();
+        return fail(ErrorCategory::data, "duplicate case id '" + test_case.id + "' (first at " + first + ")",
                     test_case.location);
       }
       suite.cases.push_back(test_case);
+      first_seen.add(suite.cases.size() - 1);
       return {};
     });
     if (!cases) {

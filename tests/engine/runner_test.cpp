@@ -86,6 +86,43 @@ TEST_CASE("a field-provider suite runs offline, scores default and per-case eval
   }
 }
 
+TEST_CASE("per-case evaluators reach their own case's trials only, when a few cases of many have any")
+{
+  // The runner keeps evaluator lists only for the cases that have some (2, 5 and 6 of 7), each
+  // its own metric, so a case scored with another case's list would show here.
+  evalgate::testing::TempDir dir;
+  Suite suite = field_suite(7, 1);
+  CaseList cases;
+  for (std::size_t i = 0; i < suite.cases.size(); ++i) {
+    Case c = suite.cases[i];
+    c.evaluators.clear();
+    if (c.id == "c2" || c.id == "c5" || c.id == "c6") {
+      c.evaluators.push_back({"contains", "own-" + c.id, Json{{"type", "contains"}, {"value", "o"}}, {}});
+    }
+    cases.push_back(c);
+  }
+  suite.cases = std::move(cases);
+  RunOptions options;
+  options.db_path = dir.file("runs.db");
+  RunObserver quiet;
+  auto outcome = run_suite(suite, options, quiet);
+  REQUIRE(outcome);
+  auto store = Store::open(options.db_path);
+  REQUIRE(store);
+  auto run = (*store)->load_run(outcome->run_id);
+  REQUIRE(run);
+  REQUIRE(run->trials.size() == 7);
+  for (const auto& t : run->trials) {
+    const std::string& id = t.trial.case_id;
+    const bool own = id == "c2" || id == "c5" || id == "c6";
+    REQUIRE(t.scores.size() == (own ? 2u : 1u));
+    CHECK(t.scores[0].metric == "refund");
+    if (own) {
+      CHECK(t.scores[1].metric == "own-" + id);
+    }
+  }
+}
+
 TEST_CASE("a gate the run misses gives the gate_failed verdict and exit code 1")
 {
   evalgate::testing::TempDir dir;
